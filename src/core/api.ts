@@ -1,0 +1,159 @@
+/**
+ * The mock paginated trade-data API: one fetch_page request through the pipeline of the contract (§4).
+ *
+ * 1. budget spent -> 402 (traced, not counted, not a fault, clock unchanged)
+ * 2. T += round(wait_s * 1000)
+ * 3. T < window_end -> 429 window rejection (no attempt counted, not a fault)
+ * 4. attempt a += 1; the scheduled (or, in T9, escalated) fault for (page, a) -> 429 / 500
+ * 5. else the page is served (drift applies here)
+ * then T += latency_ms. Steps 3-5 each cost one request.
+ *
+ * The API keeps stream positions, never row copies: the trace records which positions each 200 served.
+ */
+import { sourceAt } from './dataset.js';
+import { budgetExhausted } from './faults/budget.js';
+import { driftShift } from './faults/drift.js';
+import { escalatedFault } from './faults/escalation.js';
+import { RATE_LIMIT, windowRemainingMs } from './faults/rate-limit.js';
+import { scheduledFault } from './faults/schedule.js';
+import type { Instance } from './instance.js';
+
+export type TraceKind = 'served' | 'beyond' | 'window' | 'rate_limit' | 'server_error' | 'budget';
+
+/** One fetch_page request as the server saw it. Never visible to the agent before the episode ends. */
+export interface TraceEntry {
+  /** 1-based request number (the prefix of the row_ids it served). */
+  readonly seq: number;
+  readonly page: number;
+  readonly waitMs: number;
+  /** Virtual clock when the request was decided (after its wait). */
+  readonly atMs: number;
+  readonly status: 200 | 402 | 429 | 500;
+  readonly kind: TraceKind;
+  /** The page's attempt counter after this request (unchanged by window rejections and 402s). */
+  readonly attempt: number;
+  /** For 200s of a real page: how many times this page has now been served. */
+  readonly servedAttempt: number;
+  /** For 200s: the first stream position served and how many (before any in-page shuffle). */
+  readonly start: number;
+  readonly count: number;
+  /** For 429s: the wait the response asked for. */
+  readonly retryAfterMs: number;
+}
+
+/** Mutable per-episode API state. Allocations that grow with data are made on first use. */
+export class ApiState {
+  clockMs = 0;
+  windowEndMs = 0;
+  /** Counted requests (R); 402s are not counted. */
+  requestsUsed = 0;
+  pageSize: number | null = null;
+  readonly trace: TraceEntry[] = [];
+  attempts: Map<number, number> | null = null;
+  servedAttempts: Map<number, number> | null = null;
+  /** servedReal[i] = 1 once real row i has been served (as itself or as an exact copy). */
+  servedReal: Uint8Array | null = null;
+  servedRealCount = 0;
+  /** servedTotals[t] = 1 once totals row t has been served. */
+  servedTotals: Uint8Array | null = null;
+  /** T9: next unspent escalation threshold, and each page's current run of escalated faults. */
+  escalationNext = 0;
+  escalationRuns: Map<number, number> | null = null;
+}
+
+export function totalPages(inst: Instance, pageSize: number): number {
+  return Math.ceil(inst.streamLength / pageSize);
+}
+
+/** Progress: distinct real rows served / N. */
+export function progress(inst: Instance, st: ApiState): number {
+  return inst.n === 0 ? 0 : st.servedRealCount / inst.n;
+}
+
+/** Runs one (already validated) request. `pageSize` is the locked size. */
+export function fetchPage(inst: Instance, st: ApiState, page: number, pageSize: number, waitMs: number): TraceEntry {
+  const task = inst.task;
+  const seq = st.trace.length + 1;
+  const base = { seq, page, waitMs, attempt: 0, servedAttempt: 0, start: 0, count: 0, retryAfterMs: 0 };
+  if (budgetExhausted(st.requestsUsed, task.request_budget)) {
+    const entry: TraceEntry = { ...base, atMs: st.clockMs, status: 402, kind: 'budget' };
+    st.trace.push(entry);
+    return entry;
+  }
+  st.requestsUsed += 1;
+  st.clockMs += waitMs;
+  const t = st.clockMs;
+  let entry: TraceEntry;
+  const remaining = windowRemainingMs(st.windowEndMs, t);
+  if (remaining > 0) {
+    entry = { ...base, atMs: t, status: 429, kind: 'window', retryAfterMs: remaining };
+  } else if (page > totalPages(inst, pageSize)) {
+    entry = { ...base, atMs: t, status: 200, kind: 'beyond' };
+  } else {
+    const attempts = (st.attempts ??= new Map());
+    const attempt = (attempts.get(page) ?? 0) + 1;
+    attempts.set(page, attempt);
+    const fault = faultFor(inst, st, page, attempt);
+    if (fault !== null && fault.kind === RATE_LIMIT) {
+      const retryAfterMs = fault.retryAfterS * 1000;
+      st.windowEndMs = t + retryAfterMs;
+      entry = { ...base, attempt, atMs: t, status: 429, kind: 'rate_limit', retryAfterMs };
+    } else if (fault !== null) {
+      entry = { ...base, attempt, atMs: t, status: 500, kind: 'server_error' };
+    } else {
+      entry = serve(inst, st, page, pageSize, attempt, t, base);
+    }
+  }
+  st.clockMs += task.latency_ms;
+  st.trace.push(entry);
+  return entry;
+}
+
+function faultFor(inst: Instance, st: ApiState, page: number, attempt: number) {
+  const plan = inst.escalation;
+  if (plan === null) return scheduledFault(inst.schedule, page, attempt);
+  const runs = (st.escalationRuns ??= new Map());
+  const fault = escalatedFault(plan, st.escalationNext, progress(inst, st), runs.get(page) ?? 0);
+  if (fault !== null) {
+    st.escalationNext += 1;
+    runs.set(page, (runs.get(page) ?? 0) + 1);
+  }
+  return fault;
+}
+
+function serve(
+  inst: Instance,
+  st: ApiState,
+  page: number,
+  pageSize: number,
+  attempt: number,
+  t: number,
+  base: Omit<TraceEntry, 'atMs' | 'status' | 'kind'>,
+): TraceEntry {
+  const served = (st.servedAttempts ??= new Map());
+  const servedAttempt = (served.get(page) ?? 0) + 1;
+  served.set(page, servedAttempt);
+  st.escalationRuns?.set(page, 0);
+  const drift = inst.task.faults.drift;
+  const shift = drift ? driftShift(drift, inst.keys.drift, page, servedAttempt) : 0;
+  const start = Math.max(0, (page - 1) * pageSize + shift);
+  const end = Math.min(inst.streamLength, (page - 1) * pageSize + shift + pageSize);
+  const count = Math.max(0, end - start);
+  markServed(inst, st, start, count);
+  return { ...base, attempt, servedAttempt, start, count, atMs: t, status: 200, kind: 'served' };
+}
+
+function markServed(inst: Instance, st: ApiState, start: number, count: number): void {
+  const real = (st.servedReal ??= new Uint8Array(inst.n));
+  for (let pos = start; pos < start + count; pos++) {
+    const src = sourceAt(inst, pos);
+    if (src >= 0) {
+      if (real[src] === 0) {
+        real[src] = 1;
+        st.servedRealCount += 1;
+      }
+    } else {
+      (st.servedTotals ??= new Uint8Array(inst.totals.length))[-src - 1] = 1;
+    }
+  }
+}

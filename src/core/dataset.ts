@@ -1,0 +1,211 @@
+/**
+ * Ground-truth rows by index and the served stream (real rows plus artefacts) by position.
+ * Nothing is materialised: a row is generated from `(data key, index)` whenever it is needed.
+ */
+import { QTY_UNITS, WORLD } from './catalogue.js';
+import type { Instance } from './instance.js';
+import { hash } from './rng.js';
+
+/** A row as the API serves it (without the per-copy `row_id`). */
+export interface TradeRow {
+  typeCode: string;
+  freqCode: string;
+  period: string;
+  refYear: number;
+  refMonth: number;
+  reporterCode: number;
+  reporterISO: string;
+  partnerCode: number;
+  partnerISO: string;
+  flowCode: string;
+  cmdCode: string;
+  qtyUnitCode: number;
+  qty: number;
+  netWgt: number;
+  primaryValue: number;
+  is_total: boolean;
+}
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
+
+/** The row schema given by get_task_info, in serving order. */
+export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly type: FieldType }> = [
+  { name: 'typeCode', type: 'string' },
+  { name: 'freqCode', type: 'string' },
+  { name: 'period', type: 'string' },
+  { name: 'refYear', type: 'integer' },
+  { name: 'refMonth', type: 'integer' },
+  { name: 'reporterCode', type: 'integer' },
+  { name: 'reporterISO', type: 'string' },
+  { name: 'partnerCode', type: 'integer' },
+  { name: 'partnerISO', type: 'string' },
+  { name: 'flowCode', type: 'string' },
+  { name: 'cmdCode', type: 'string' },
+  { name: 'qtyUnitCode', type: 'integer' },
+  { name: 'qty', type: 'number' },
+  { name: 'netWgt', type: 'number' },
+  { name: 'primaryValue', type: 'number' },
+  { name: 'is_total', type: 'boolean' },
+];
+
+export const PRIMARY_KEY = ['period', 'reporterCode', 'partnerCode', 'flowCode', 'cmdCode'] as const;
+
+/** Commodity codes are a bijection of the commodity index: suffix = (index * A + offset) mod 10000. */
+const CMD_MULTIPLIER = 7919;
+const CMD_MODULUS = 10000;
+const CMD_INVERSE = modInverse(CMD_MULTIPLIER, CMD_MODULUS);
+/** Rows per commodity: 12 months x 2 flows. */
+const PER_CMD = 24;
+
+function modInverse(a: number, m: number): number {
+  let [oldR, r] = [a, m];
+  let [oldS, s] = [1, 0];
+  while (r !== 0) {
+    const q = Math.floor(oldR / r);
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  return ((oldS % m) + m) % m;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+interface Amounts {
+  qtyUnitCode: number;
+  qty: number;
+  netWgt: number;
+  cents: number;
+}
+
+function amounts(dataKey: number, i: number): Amounts {
+  const cmdIdx = (i / PER_CMD) | 0;
+  const qtyUnitCode = QTY_UNITS[hash(dataKey, 1, cmdIdx) % QTY_UNITS.length]!;
+  const netWgt = 1 + (hash(dataKey, 2, i) % 5_000_000);
+  const qty = qtyUnitCode === 8 ? netWgt : 1 + (hash(dataKey, 3, i) % 100_000);
+  const cents = 1000 + (hash(dataKey, 4, i) % 2_000_000_000);
+  return { qtyUnitCode, qty, netWgt, cents };
+}
+
+/** Ground-truth row `i` (0 <= i < N), in canonical order. */
+export function truthRow(inst: Instance, i: number): TradeRow {
+  const { query } = inst;
+  const month = (i % 12) + 1;
+  const flow = ((i / 12) | 0) % 2 === 0 ? 'M' : 'X';
+  const cmdIdx = (i / PER_CMD) | 0;
+  const suffix = (cmdIdx * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS;
+  const a = amounts(inst.keys.data, i);
+  return {
+    typeCode: 'C',
+    freqCode: 'M',
+    period: `${query.year}${pad(month, 2)}`,
+    refYear: query.year,
+    refMonth: month,
+    reporterCode: query.reporter.code,
+    reporterISO: query.reporter.iso,
+    partnerCode: query.partner.code,
+    partnerISO: query.partner.iso,
+    flowCode: flow,
+    cmdCode: `${query.hsChapter}${pad(suffix, 4)}`,
+    qtyUnitCode: a.qtyUnitCode,
+    qty: a.qty,
+    netWgt: a.netWgt,
+    primaryValue: a.cents / 100,
+    is_total: false,
+  };
+}
+
+/** Cents of primaryValue of ground-truth row `i` (exact integer arithmetic for sums). */
+export function truthCents(inst: Instance, i: number): number {
+  return amounts(inst.keys.data, i).cents;
+}
+
+/**
+ * The ground-truth index of a primary key, or -1 if no real row of this instance has it.
+ * Inverts the generator in O(1): no lookup table is kept.
+ */
+export function keyToIndex(
+  inst: Instance,
+  period: string,
+  reporterCode: number,
+  partnerCode: number,
+  flowCode: string,
+  cmdCode: string,
+): number {
+  const { query } = inst;
+  if (reporterCode !== query.reporter.code || partnerCode !== query.partner.code) return -1;
+  if (period.length !== 6 || !period.startsWith(String(query.year))) return -1;
+  const month = Number(period.slice(4));
+  if (!/^\d\d$/.test(period.slice(4)) || month < 1 || month > 12) return -1;
+  if (flowCode !== 'M' && flowCode !== 'X') return -1;
+  if (cmdCode.length !== 6 || !cmdCode.startsWith(query.hsChapter) || !/^\d{6}$/.test(cmdCode)) return -1;
+  const suffix = Number(cmdCode.slice(2));
+  const cmdIdx = (((suffix - inst.cmdOffset) % CMD_MODULUS) + CMD_MODULUS) % CMD_MODULUS;
+  const idx = (cmdIdx * CMD_INVERSE) % CMD_MODULUS; // < 1e8: exact in a double
+  const i = idx * PER_CMD + (flowCode === 'M' ? 0 : 12) + (month - 1);
+  return i < inst.n ? i : -1;
+}
+
+/** Primary key string of a row (fields already validated). */
+export function keyOf(r: Pick<TradeRow, (typeof PRIMARY_KEY)[number]>): string {
+  return `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
+}
+
+/** Totals row number `t` of the instance, with its block sums. */
+export function totalsRow(inst: Instance, t: number): TradeRow {
+  const info = inst.totals[t]!;
+  let cents = 0;
+  let qty = 0;
+  let netWgt = 0;
+  for (let i = info.blockStart; i <= info.blockEnd; i++) {
+    const a = amounts(inst.keys.data, i);
+    cents += a.cents;
+    qty += a.qty;
+    netWgt += a.netWgt;
+  }
+  const month = (t % 12) + 1;
+  return {
+    typeCode: 'C',
+    freqCode: 'M',
+    period: `${inst.query.year}${pad(month, 2)}`,
+    refYear: inst.query.year,
+    refMonth: month,
+    reporterCode: inst.query.reporter.code,
+    reporterISO: inst.query.reporter.iso,
+    partnerCode: WORLD.code,
+    partnerISO: WORLD.iso,
+    flowCode: t < 12 ? 'M' : 'X',
+    cmdCode: 'TOTAL',
+    qtyUnitCode: 8,
+    qty,
+    netWgt,
+    primaryValue: cents / 100,
+    is_total: true,
+  };
+}
+
+/** What sits at a stream position: a real row index (>= 0), or a totals row number t encoded as -(t+1). */
+export function sourceAt(inst: Instance, pos: number): number {
+  const art = inst.artPos;
+  let lo = 0;
+  let hi = art.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (art[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < art.length && art[lo] === pos) return inst.artSrc[lo]!;
+  return pos - lo;
+}
+
+/** The row served at a stream position. */
+export function streamRow(inst: Instance, pos: number): TradeRow {
+  const src = sourceAt(inst, pos);
+  return src >= 0 ? truthRow(inst, src) : totalsRow(inst, -src - 1);
+}
+
+/** A served row as the API returns it: `row_id` first, then the schema fields. */
+export type ServedRow = { row_id: string } & TradeRow;
+
+export function servedRow(inst: Instance, pos: number, rowId: string): ServedRow {
+  return { row_id: rowId, ...streamRow(inst, pos) };
+}

@@ -1,0 +1,288 @@
+/**
+ * An episode: one task instance, its API state (budget, virtual clock, trace), the step limit, and the
+ * three tools. Pure and synchronous; transports reach it through callTool.
+ */
+import { ApiState, fetchPage, totalPages } from './api.js';
+import { PRIMARY_KEY, ROW_SCHEMA, type ServedRow, servedRow } from './dataset.js';
+import { BenchError } from './errors.js';
+import { requestsRemaining } from './faults/budget.js';
+import { deriveInstance, type Instance } from './instance.js';
+import { type Breakdown, type EndReason, judge } from './judge/index.js';
+import type { ReferencePlan } from './judge/reference-plan.js';
+import { checkEnvelope, type SubmissionArgs, servedPosition, submissionEntries } from './submission.js';
+import type { ResolvedTask } from './task-spec.js';
+import { describeIssues, FORMATS, RULES, TOOL_BY_NAME } from './tools.js';
+import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
+
+export interface EpisodeOptions {
+  readonly task: ResolvedTask;
+  readonly seed: number;
+  readonly episodeId: string;
+  /** Deployment secret mixed into every stream key (SEED_SALT), and its recorded hash. */
+  readonly salt?: string;
+  readonly saltHash?: string | null;
+  /** Precomputed R* and T* for this instance (e.g. from a cache); computed at judge time otherwise. */
+  readonly plan?: ReferencePlan;
+}
+
+export type ToolOutcome =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly error: BenchError };
+
+export interface CallResult {
+  readonly outcome: ToolOutcome;
+  readonly done: boolean;
+  /** score / 100 when this call ended the episode, else null. */
+  readonly reward: number | null;
+}
+
+export class Episode {
+  readonly inst: Instance;
+  readonly episodeId: string;
+  readonly api = new ApiState();
+  private readonly saltHash: string | null;
+  private readonly plan: ReferencePlan | undefined;
+  stepCount = 0;
+  private ended: { reason: EndReason; breakdown: Breakdown } | null = null;
+
+  constructor(opts: EpisodeOptions) {
+    this.inst = deriveInstance(opts.task, opts.seed, opts.salt ?? '');
+    this.episodeId = opts.episodeId;
+    this.saltHash = opts.saltHash ?? null;
+    this.plan = opts.plan;
+  }
+
+  get task(): ResolvedTask {
+    return this.inst.task;
+  }
+  get done(): boolean {
+    return this.ended !== null;
+  }
+  get endReason(): EndReason | null {
+    return this.ended?.reason ?? null;
+  }
+  get breakdown(): Breakdown | null {
+    return this.ended?.breakdown ?? null;
+  }
+
+  /** Calls a tool by name with raw (unvalidated) arguments. Never throws for bad input. */
+  callTool(name: string, rawArgs: unknown): CallResult {
+    if (this.ended !== null) {
+      return this.result({
+        ok: false,
+        error: new BenchError(
+          'CB_ERR_EPISODE_DONE',
+          `episode ${this.episodeId} has ended (${this.ended.reason}); reset to start a new one`,
+        ),
+      });
+    }
+    this.stepCount += 1;
+    let outcome: ToolOutcome;
+    const tool = TOOL_BY_NAME.get(name);
+    if (tool === undefined) {
+      outcome = {
+        ok: false,
+        error: new BenchError(
+          'CB_ERR_UNKNOWN_TOOL',
+          `unknown tool '${name}'; the tools are ${[...TOOL_BY_NAME.keys()].join(', ')}`,
+        ),
+      };
+    } else {
+      const parsed = tool.input.safeParse(rawArgs ?? {});
+      if (!parsed.success) {
+        outcome = { ok: false, error: new BenchError('CB_ERR_INVALID_ARGUMENT', describeIssues(name, parsed.error)) };
+      } else {
+        try {
+          outcome = { ok: true, value: tool.handler(this, parsed.data) };
+        } catch (e) {
+          if (!(e instanceof BenchError)) throw e;
+          outcome = { ok: false, error: e };
+        }
+      }
+    }
+    if (this.ended === null && this.stepCount >= this.task.max_steps) this.end('step_limit');
+    return this.result(outcome);
+  }
+
+  private result(outcome: ToolOutcome): CallResult {
+    return { outcome, done: this.done, reward: this.ended === null ? null : this.ended.breakdown.reward };
+  }
+
+  /** Ends the episode without a submission (step limit, idle reap, close): it scores 0. */
+  end(reason: Exclude<EndReason, 'submitted'>): Breakdown {
+    if (this.ended === null) {
+      const breakdown = judge({ inst: this.inst, api: this.api, entries: null, runLog: undefined, endReason: reason, plan: this.plan });
+      this.ended = { reason, breakdown };
+    }
+    return this.ended.breakdown;
+  }
+
+  taskInfo(): Record<string, unknown> {
+    const t = this.task;
+    const q = this.inst.query;
+    return {
+      task_id: t.id,
+      episode_id: this.episodeId,
+      seed: this.inst.seed,
+      profile: t.profile,
+      ...this.versions(),
+      title: t.title,
+      challenge: t.challenge,
+      description: t.description,
+      instructions: t.instructions,
+      query: {
+        reporterCode: q.reporter.code,
+        reporterISO: q.reporter.iso,
+        partnerCode: q.partner.code,
+        partnerISO: q.partner.iso,
+        year: q.year,
+        hs_chapter: q.hsChapter,
+        freqCode: 'M',
+        flowCodes: ['M', 'X'],
+      },
+      primary_key: [...PRIMARY_KEY],
+      row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
+      constraints: {
+        request_budget: t.request_budget,
+        requests_used: this.api.requestsUsed,
+        requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
+        default_page_size: t.default_page_size,
+        max_page_size: t.max_page_size,
+        page_size_locked: this.api.pageSize,
+        latency_ms: t.latency_ms,
+        max_wait_s: t.max_wait_s,
+        max_steps: t.max_steps,
+        steps_used: this.stepCount,
+        max_submission_bytes: t.max_submission_bytes,
+      },
+      rules: RULES,
+      formats: FORMATS,
+    };
+  }
+
+  versions(): { benchmark_version: string; judge_version: string; task_hash: string; seed_salt_hash: string | null } {
+    return {
+      benchmark_version: BENCHMARK_VERSION,
+      judge_version: JUDGE_VERSION,
+      task_hash: this.task.task_hash,
+      seed_salt_hash: this.saltHash,
+    };
+  }
+
+  fetch(page: number, pageSize: number | undefined, waitS: number | undefined): Record<string, unknown> {
+    const t = this.task;
+    if (pageSize !== undefined && pageSize > t.max_page_size) {
+      throw new BenchError(
+        'CB_ERR_INVALID_ARGUMENT',
+        `page_size must be between 1 and max_page_size (${t.max_page_size}) for ${t.id}`,
+      );
+    }
+    if (waitS !== undefined && waitS > t.max_wait_s) {
+      throw new BenchError('CB_ERR_INVALID_ARGUMENT', `wait_s must be between 0 and max_wait_s (${t.max_wait_s}) for ${t.id}`);
+    }
+    const locked = this.api.pageSize;
+    if (locked !== null && pageSize !== undefined && pageSize !== locked) {
+      throw new BenchError(
+        'CB_ERR_PAGE_SIZE_LOCKED',
+        `page_size is locked at ${locked} by the first fetch_page; omit page_size or pass ${locked}`,
+        { locked_page_size: locked },
+      );
+    }
+    const size = locked ?? pageSize ?? t.default_page_size;
+    this.api.pageSize = size;
+    const e = fetchPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000));
+    const common = {
+      requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
+      virtual_time_s: this.api.clockMs / 1000,
+    };
+    switch (e.status) {
+      case 200: {
+        const pages = totalPages(this.inst, size);
+        const rows: ServedRow[] = new Array(e.count);
+        for (let k = 0; k < e.count; k++) {
+          rows[k] = servedRow(this.inst, servedPosition(this.inst, e, k), `r${e.seq}.${k}`);
+        }
+        return {
+          status: 200,
+          page,
+          page_size: size,
+          total_pages: pages,
+          total_rows: this.inst.n,
+          has_more: page < pages,
+          rows,
+          ...common,
+        };
+      }
+      case 429:
+        return {
+          status: 429,
+          error: 'rate_limited',
+          retry: true,
+          retry_after_s: e.retryAfterMs / 1000,
+          page,
+          ...common,
+          message: `Rate limited. Wait retry_after_s (${e.retryAfterMs / 1000} s) before the next request.`,
+        };
+      case 500:
+        return {
+          status: 500,
+          error: 'server_error',
+          retry: true,
+          page,
+          ...common,
+          message: 'Transient server error. Retry the same page.',
+        };
+      default:
+        return {
+          status: 402,
+          error: 'budget_exhausted',
+          retry: false,
+          page,
+          ...common,
+          message: 'The request budget is spent. Submit what you have.',
+        };
+    }
+  }
+
+  submit(args: SubmissionArgs): Record<string, unknown> {
+    const field = checkEnvelope(args, this.task.max_submission_bytes);
+    const entries = submissionEntries(this.inst, this.api, args, field);
+    const breakdown = judge({
+      inst: this.inst,
+      api: this.api,
+      entries,
+      runLog: args.run_log,
+      endReason: 'submitted',
+      plan: this.plan,
+    });
+    this.ended = { reason: 'submitted', breakdown };
+    return {
+      score: breakdown.score,
+      reward: breakdown.reward,
+      done: true,
+      end_reason: 'submitted',
+      ...this.versions(),
+      task_id: this.task.id,
+      seed: this.inst.seed,
+      profile: this.task.profile,
+      breakdown,
+    };
+  }
+
+  /** OpenEnv state: episode_id and step_count, plus progress fields (never the trace). */
+  state(): Record<string, unknown> {
+    return {
+      episode_id: this.episodeId,
+      step_count: this.stepCount,
+      task_id: this.task.id,
+      seed: this.inst.seed,
+      profile: this.task.profile,
+      done: this.done,
+      end_reason: this.endReason,
+      requests_used: this.api.requestsUsed,
+      requests_remaining: requestsRemaining(this.api.requestsUsed, this.task.request_budget),
+      virtual_time_s: this.api.clockMs / 1000,
+      score: this.ended?.breakdown.score ?? null,
+    };
+  }
+}

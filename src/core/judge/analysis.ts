@@ -1,0 +1,150 @@
+/**
+ * Classifies every submitted entry against the server's own evidence (ground truth regenerated from the
+ * seed, and which stream positions the trace served). Nothing the agent says about a row is trusted:
+ * a row is a totals row only if its key equals a totals row served in this episode.
+ */
+import type { ApiState } from '../api.js';
+import { keyOf, keyToIndex, PRIMARY_KEY, ROW_SCHEMA, totalsRow, truthCents, truthRow } from '../dataset.js';
+import type { Instance } from '../instance.js';
+import type { Entry } from '../submission.js';
+
+export interface RowAnalysis {
+  /** Submitted entries (L). */
+  readonly submitted: number;
+  /** Defective entries (d): malformed, schema-invalid, duplicate key, totals or foreign; each counted once. */
+  readonly defective: number;
+  readonly malformed: number;
+  readonly schemaInvalid: number;
+  readonly duplicates: number;
+  readonly totalsKept: number;
+  /** Judged rows that are served and in the ground truth. */
+  readonly present: number;
+  /** Present rows equal to the ground truth on every schema field but is_total. */
+  readonly exact: number;
+  /** Judged non-totals rows that are not present. */
+  readonly foreign: number;
+  /** Sum of primaryValue over schema-valid submitted rows, in cents. */
+  readonly sumCents: number;
+  /** Sum of primaryValue over ground-truth rows whose keys are present, in cents. */
+  readonly truthSumCents: number;
+}
+
+const MAX_ABS = 1e15;
+const KEY_FIELDS = new Set<string>(PRIMARY_KEY);
+
+function typeOk(v: unknown, type: string): boolean {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_ABS;
+    default:
+      return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_ABS;
+  }
+}
+
+/** Served totals keys of the episode. */
+function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
+  const keys = new Set<string>();
+  const served = st.servedTotals;
+  if (served === null) return keys;
+  for (let t = 0; t < served.length; t++) if (served[t] === 1) keys.add(keyOf(totalsRow(inst, t)));
+  return keys;
+}
+
+export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
+  const totalsKeys = servedTotalsKeys(inst, st);
+  const servedReal = st.servedReal;
+  const seen = new Set<string>();
+  let defective = 0;
+  let malformed = 0;
+  let schemaInvalid = 0;
+  let duplicates = 0;
+  let totalsKept = 0;
+  let present = 0;
+  let exact = 0;
+  let foreign = 0;
+  let sumCents = 0;
+  let truthSumCents = 0;
+
+  for (const entry of entries) {
+    if (!entry.ok) {
+      malformed += 1;
+      defective += 1;
+      continue;
+    }
+    const row = entry.row;
+    let keyValid = true;
+    let valid = true;
+    for (const f of ROW_SCHEMA) {
+      const v = row[f.name];
+      if (f.name === 'is_total' && v === undefined) continue;
+      if (!typeOk(v, f.type)) {
+        valid = false;
+        if (KEY_FIELDS.has(f.name)) keyValid = false;
+      }
+    }
+    if (valid) sumCents += Math.round((row.primaryValue as number) * 100);
+    if (!keyValid) {
+      schemaInvalid += 1;
+      defective += 1;
+      continue;
+    }
+    if (!valid) schemaInvalid += 1;
+    const key = `${row.period}|${row.reporterCode}|${row.partnerCode}|${row.flowCode}|${row.cmdCode}`;
+    if (seen.has(key)) {
+      duplicates += 1;
+      defective += 1;
+      continue;
+    }
+    seen.add(key);
+    if (totalsKeys.has(key)) {
+      totalsKept += 1;
+      defective += 1;
+      continue;
+    }
+    const idx = keyToIndex(
+      inst,
+      row.period as string,
+      row.reporterCode as number,
+      row.partnerCode as number,
+      row.flowCode as string,
+      row.cmdCode as string,
+    );
+    if (idx < 0 || servedReal === null || servedReal[idx] === 0) {
+      foreign += 1;
+      defective += 1;
+      continue;
+    }
+    present += 1;
+    truthSumCents += truthCents(inst, idx);
+    if (!valid) {
+      defective += 1;
+      continue;
+    }
+    if (equalsTruth(row, truthRow(inst, idx) as unknown as Record<string, unknown>)) exact += 1;
+  }
+  return {
+    submitted: entries.length,
+    defective,
+    malformed,
+    schemaInvalid,
+    duplicates,
+    totalsKept,
+    present,
+    exact,
+    foreign,
+    sumCents,
+    truthSumCents,
+  };
+}
+
+function equalsTruth(row: Record<string, unknown>, truth: Record<string, unknown>): boolean {
+  for (const f of ROW_SCHEMA) {
+    if (f.name === 'is_total') continue;
+    if (row[f.name] !== truth[f.name]) return false;
+  }
+  return true;
+}

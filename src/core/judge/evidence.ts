@@ -1,0 +1,31 @@
+/** Shared judge inputs, and the ratio rule: any ratio with a zero denominator is 0. */
+import type { TraceEntry } from '../api.js';
+import type { RowAnalysis } from './analysis.js';
+import type { ReferencePlan } from './reference-plan.js';
+import type { Alignment } from './run-log.js';
+
+export interface JudgeInputs {
+  readonly n: number;
+  readonly rows: RowAnalysis;
+  readonly trace: readonly TraceEntry[];
+  readonly alignment: Alignment;
+  readonly plan: ReferencePlan;
+  /** Counted requests (R) and the clock at the end (T, ms). */
+  readonly requests: number;
+  readonly timeMs: number;
+}
+
+export function ratio(num: number, den: number): number {
+  return den === 0 ? 0 : num / den;
+}
+
+/** c = exact / (N + foreign): the factor every dimension but completeness is scaled by. */
+export function correctnessFactor(inp: JudgeInputs): number {
+  return ratio(inp.rows.exact, inp.n + inp.rows.foreign);
+}
+
+export interface DimensionResult {
+  readonly points: number;
+  readonly max: number;
+  readonly evidence: Readonly<Record<string, number | string | boolean>>;
+}

@@ -1,0 +1,8 @@
+/**
+ * The canonical policy, stated once as constants that the reference plan (R*, T*) and the reference
+ * solver both follow: the largest page size; after a 429 wait exactly retry_after_s, then retry the same
+ * page; retry a 500 at once on the same page, at most RETRY_CAP times in a row; after the first pass,
+ * re-fetch pages 1..P in order until total_rows distinct keys are held, at most MAX_PASSES passes.
+ */
+export const RETRY_CAP = 5;
+export const MAX_PASSES = 5;

@@ -1,0 +1,126 @@
+/**
+ * The submission envelope of submit_results: exactly one of `rows`, `data_jsonl` or `row_ids`, plus an
+ * optional `run_log` and `metadata`. Envelope problems are errors the agent can fix and submit again;
+ * everything inside the data is scored, never refused.
+ */
+import type { ApiState } from './api.js';
+import { streamRow } from './dataset.js';
+import { pageOrder } from './faults/drift.js';
+import { BenchError } from './errors.js';
+import type { Instance } from './instance.js';
+
+export interface SubmissionArgs {
+  rows?: unknown[] | undefined;
+  data_jsonl?: string | undefined;
+  row_ids?: unknown[] | undefined;
+  run_log?: string | unknown[] | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** One submitted entry: an object to judge, or a malformed entry (bad JSON line, non-object, unknown row_id). */
+export type Entry = { readonly ok: true; readonly row: Record<string, unknown> } | { readonly ok: false };
+
+const MALFORMED: Entry = { ok: false };
+
+/** Checks the envelope; returns which data field is used. */
+export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 'data_jsonl' | 'row_ids' {
+  const given = (['rows', 'data_jsonl', 'row_ids'] as const).filter((k) => args[k] !== undefined);
+  if (given.length !== 1) {
+    throw new BenchError(
+      'CB_ERR_SUBMISSION_ENVELOPE',
+      given.length === 0
+        ? 'submit_results needs exactly one of rows, data_jsonl or row_ids; none was given'
+        : `submit_results needs exactly one of rows, data_jsonl or row_ids; got ${given.join(' and ')}`,
+    );
+  }
+  const size = estimateJsonBytes(args, maxBytes);
+  if (size > maxBytes) {
+    throw new BenchError(
+      'CB_ERR_SUBMISSION_TOO_LARGE',
+      `the submission is larger than max_submission_bytes (${maxBytes} bytes)`,
+      { max_submission_bytes: maxBytes },
+    );
+  }
+  return given[0]!;
+}
+
+/**
+ * An upper-bound-ish estimate of a value's JSON size, walking it once and stopping early past `limit`.
+ * Avoids serialising a large submission just to measure it.
+ */
+export function estimateJsonBytes(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && total <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length + 2;
+    else if (typeof v === 'number') total += 8;
+    else if (typeof v === 'boolean' || v === null || v === undefined) total += 5;
+    else if (Array.isArray(v)) {
+      total += 2 + v.length;
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (typeof v === 'object') {
+      for (const k in v as Record<string, unknown>) {
+        total += k.length + 4;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+      total += 2;
+    }
+  }
+  return total;
+}
+
+/** The entries of a submission, in order. */
+export function submissionEntries(
+  inst: Instance,
+  st: ApiState,
+  args: SubmissionArgs,
+  field: 'rows' | 'data_jsonl' | 'row_ids',
+): Entry[] {
+  if (field === 'rows') return args.rows!.map(toEntry);
+  if (field === 'data_jsonl') return jsonlEntries(args.data_jsonl!);
+  return args.row_ids!.map((id) => resolveRowId(inst, st, id));
+}
+
+function toEntry(v: unknown): Entry {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? { ok: true, row: v as Record<string, unknown> }
+    : MALFORMED;
+}
+
+function jsonlEntries(text: string): Entry[] {
+  const out: Entry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(toEntry(JSON.parse(line)));
+    } catch {
+      out.push(MALFORMED);
+    }
+  }
+  return out;
+}
+
+const ROW_ID = /^r(\d{1,9})\.(\d{1,9})$/;
+
+/** The row_id `r<request>.<index>` names the index-th row of the 200 response to request number <request>. */
+export function resolveRowId(inst: Instance, st: ApiState, id: unknown): Entry {
+  if (typeof id !== 'string') return MALFORMED;
+  const m = ROW_ID.exec(id);
+  if (m === null) return MALFORMED;
+  const entry = st.trace[Number(m[1]) - 1];
+  const k = Number(m[2]);
+  if (entry === undefined || entry.kind !== 'served' || k >= entry.count) return MALFORMED;
+  return { ok: true, row: streamRow(inst, servedPosition(inst, entry, k)) as unknown as Record<string, unknown> };
+}
+
+/** Stream position of the k-th row of a 200 response (after the in-page shuffle of drifting tasks). */
+export function servedPosition(
+  inst: Instance,
+  entry: { page: number; servedAttempt: number; start: number; count: number },
+  k: number,
+): number {
+  const drift = inst.task.faults.drift;
+  if (drift === undefined || !drift.shuffle) return entry.start + k;
+  return entry.start + pageOrder(drift, inst.keys.drift, entry.page, entry.servedAttempt, entry.count)[k]!;
+}

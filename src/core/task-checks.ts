@@ -1,0 +1,73 @@
+/**
+ * Checks a task beyond its schema, for every profile: enough pages at the maximum page size, fault counts
+ * that fit their slots exactly, distinct totals keys, and a reference plan that completes within 80 % of
+ * the budget on a sample of seeds. Pure; the loader turns a failure into an error naming the file.
+ */
+import { totalsCount, MAX_TOTALS_ROWS } from './faults/totals.js';
+import { deriveInstance } from './instance.js';
+import { referencePlan } from './judge/reference-plan.js';
+import { DEFAULT_PROFILE, type ResolvedTask, resolveTask, type TaskSpec } from './task-spec.js';
+
+export const PLAN_BUDGET_SHARE = 0.8;
+export const CHECK_SEEDS = 16;
+
+export interface TaskProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+export function checkTask(spec: TaskSpec, taskHash: string): TaskProblem | null {
+  for (const profile of [DEFAULT_PROFILE, ...Object.keys(spec.profiles)]) {
+    const problem = checkResolved(resolveTask(spec, taskHash, profile));
+    if (problem !== null) {
+      return { field: profile === DEFAULT_PROFILE ? problem.field : `profiles.${profile}.${problem.field}`, problem: problem.problem };
+    }
+  }
+  return null;
+}
+
+function checkResolved(t: ResolvedTask): TaskProblem | null {
+  if (t.default_page_size > t.max_page_size) return { field: 'default_page_size', problem: 'must be <= max_page_size' };
+  // Real rows alone give a lower bound on the stream length, hence on the pages faults can use.
+  const minPages = Math.ceil(t.rows.min / t.max_page_size);
+  const multiPageFloor = t.faults.escalation ? 10 : 4;
+  if (t.min_pages > 1 && t.min_pages < multiPageFloor) {
+    return { field: 'min_pages', problem: `a multi-page task needs min_pages >= ${multiPageFloor}` };
+  }
+  if (t.faults.totals && totalsCount(t.faults.totals, t.rows.max) > MAX_TOTALS_ROWS) {
+    return { field: 'faults.totals', problem: `more than ${MAX_TOTALS_ROWS} totals rows at rows.max` };
+  }
+  let used = 0;
+  for (const kind of ['rate_limit', 'server_error'] as const) {
+    const f = t.faults[kind];
+    if (f === undefined) continue;
+    const capacity = minPages * f.max_consecutive - used;
+    if (f.count > capacity) {
+      return { field: `faults.${kind}.count`, problem: `${f.count} faults do not fit ${capacity} free (page, attempt) slots` };
+    }
+    used += f.count;
+  }
+  for (let seed = 0; seed < CHECK_SEEDS; seed++) {
+    const inst = deriveInstance(t, seed);
+    if (inst.maxSizePages < t.min_pages) {
+      return {
+        field: 'min_pages',
+        problem: `seed ${seed}: ceil(len(stream) / max_page_size) = ${inst.maxSizePages} is fewer than min_pages (${t.min_pages})`,
+      };
+    }
+    let scheduled = 0;
+    for (const list of inst.schedule.values()) scheduled += list.length;
+    if (scheduled !== used) {
+      return { field: 'faults', problem: `seed ${seed} schedules ${scheduled} faults, not exactly ${used}` };
+    }
+    const plan = referencePlan(inst);
+    if (!plan.complete) return { field: 'request_budget', problem: `the reference plan cannot finish seed ${seed}` };
+    if (plan.requests > PLAN_BUDGET_SHARE * t.request_budget) {
+      return {
+        field: 'request_budget',
+        problem: `the reference plan needs ${plan.requests} requests on seed ${seed}, over ${PLAN_BUDGET_SHARE * 100}% of ${t.request_budget}`,
+      };
+    }
+  }
+  return null;
+}

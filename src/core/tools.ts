@@ -1,0 +1,110 @@
+/**
+ * The three tools, each defined once: name, zod input schema, description and handler. Every transport
+ * reaches them through Episode.callTool; JSON Schemas for tool lists are generated from these schemas.
+ */
+import { z } from 'zod';
+import type { Episode } from './episode.js';
+
+export interface ToolDef<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly description: string;
+  readonly input: S;
+  readonly handler: (ep: Episode, args: z.infer<S>) => Record<string, unknown>;
+}
+
+const defineTool = <S extends z.ZodType>(t: ToolDef<S>): ToolDef<S> => t;
+
+export const getTaskInfo = defineTool({
+  name: 'get_task_info',
+  description:
+    'Free (costs no request). Returns the task: the query to retrieve, primary key, row schema, request budget, ' +
+    'page-size limits, virtual-clock and rate-limit rules, and the submission and run-log formats.',
+  input: z.object({}).strict(),
+  handler: (ep) => ep.taskInfo(),
+});
+
+export const fetchPage = defineTool({
+  name: 'fetch_page',
+  description:
+    'Fetch one page of the query result (costs one request). The first valid call locks page_size for the ' +
+    'episode. Returns status 200 with rows (each with a row_id), total_pages, total_rows and has_more; or 429 ' +
+    'rate_limited with retry_after_s (wait that long, e.g. via wait_s, then retry); or 500 server_error ' +
+    '(retry the same page); or 402 budget_exhausted.',
+  input: z
+    .object({
+      page: z.number().int().min(1).describe('1-based page number'),
+      page_size: z.number().int().min(1).optional().describe('rows per page (1..max_page_size); locked by the first call'),
+      wait_s: z
+        .number()
+        .min(0)
+        .optional()
+        .describe('virtual seconds to wait before the request (0..max_wait_s), e.g. a 429 retry_after_s'),
+    })
+    .strict(),
+  handler: (ep, args) => ep.fetch(args.page, args.page_size, args.wait_s),
+});
+
+export const submitResults = defineTool({
+  name: 'submit_results',
+  description:
+    'Submit the cleaned result and end the episode. Give exactly one of rows (array of row objects), ' +
+    'data_jsonl (one JSON object per line) or row_ids (row_id values from fetch_page responses). Optional ' +
+    'run_log: a string of lines or an array, one event per request, e.g. {"page":3,"status":429} or ' +
+    '"page=3 status=429". Returns the score and its breakdown.',
+  input: z
+    .object({
+      rows: z.array(z.unknown()).optional().describe('row objects'),
+      data_jsonl: z.string().optional().describe('one JSON row object per line'),
+      row_ids: z.array(z.unknown()).optional().describe('row_id values of served rows'),
+      run_log: z
+        .union([z.string(), z.array(z.unknown())])
+        .optional()
+        .describe('one request event per line or element: page and status of every fetch_page response'),
+      metadata: z.record(z.string(), z.unknown()).optional().describe('free-form; never scored'),
+    })
+    .strict(),
+  handler: (ep, args) => ep.submit(args),
+});
+
+export const TOOLS: readonly ToolDef[] = [getTaskInfo, fetchPage, submitResults] as readonly ToolDef[];
+export const TOOL_BY_NAME: ReadonlyMap<string, ToolDef> = new Map(TOOLS.map((t) => [t.name, t]));
+
+/** A readable one-line description of the first zod issues, naming the fields. */
+export function describeIssues(tool: string, error: z.ZodError): string {
+  const parts = error.issues.slice(0, 3).map((i) => {
+    const where = i.path.length > 0 ? i.path.join('.') : '(arguments)';
+    return `${where}: ${i.message}`;
+  });
+  return `invalid arguments for ${tool}: ${parts.join('; ')}`;
+}
+
+/** The static parts of get_task_info: rules and formats. */
+export const RULES = {
+  page_size_lock:
+    'The first valid fetch_page locks page_size (given or default) for the episode; another page_size later is ' +
+    'an invalid-argument error (page_size_locked).',
+  virtual_clock:
+    'Time is virtual, in integer milliseconds from 0. wait_s advances it before a request; every counted ' +
+    'request then adds latency_ms. Responses report virtual_time_s.',
+  rate_limit_window:
+    'A 429 with retry_after_s opens a window: a request before it ends is rejected with 429 (costing a request) ' +
+    'and the remaining wait. Wait retry_after_s (wait_s) before retrying.',
+  budget:
+    'Each fetch_page that reaches the API costs one request from request_budget; once spent, fetch_page returns ' +
+    '402 budget_exhausted. get_task_info and submit_results are free. Every tool call counts towards max_steps.',
+  pages: 'total_rows is the number of distinct real records; a page beyond total_pages returns 200 with no rows.',
+  data:
+    'Rows may repeat (exact duplicates), pages may shift between requests, and summary rows (is_total true) may ' +
+    'appear. Submit each real record once.',
+} as const;
+
+export const FORMATS = {
+  submission:
+    'submit_results with exactly one of: rows (array of row objects with the schema fields), data_jsonl ' +
+    '(one JSON object per line) or row_ids (row_id strings from fetch_page responses).',
+  run_log:
+    'run_log: one event per fetch_page response, in order, as a JSON object or key=value tokens with integer page ' +
+    'and status, e.g. {"page":2,"status":200,"rows":50} or "page=2 status=429 retry_after_s=3". Events are ' +
+    'checked against the server trace; lines without page and status are ignored.',
+} as const;
+
