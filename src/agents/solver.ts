@@ -102,7 +102,8 @@ export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promis
       if (lost.has(p)) continue;
       await fetchUntilServed(p);
     }
-    if (distinct.size >= state.totalRows || flaws.completenessCheck === false || flaws.pageLimit) break;
+    const singlePass = flaws.completenessCheck === false || flaws.pageLimit !== undefined || retry === 'lose-page';
+    if (distinct.size >= state.totalRows || singlePass) break;
   }
 
   const rows = flaws.extraRows ? [...state.rows, ...flaws.extraRows(state)] : state.rows;

@@ -4,8 +4,8 @@ import type { Agent } from '../types.js';
 export const noRetry: Agent = {
   name: 'no-retry',
   description:
-    'On a 429 or 500 the page is lost for good: it is never requested again, not even by the completeness ' +
-    'passes. The next request still waits the retry_after_s of a 429 (so it never meets the window). ' +
+    'Never requests a page twice: a 429 or 500 loses that page, and there are no re-fetch passes (a re-fetch is ' +
+    'a retry too). The next request still waits the retry_after_s of a 429, so it never meets the window. ' +
     'Otherwise the solver.',
   run: (env) => solve(env, { retry: 'lose-page' }),
 };
