@@ -1,0 +1,51 @@
+/**
+ * Service configuration from environment variables, parsed by zod. A bad value fails fast with a message
+ * naming the variable. OpenEnv's names are reused where they exist.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'True', 'False', 'YES', 'NO', ''])
+  .transform((v) => ['true', '1', 'yes'].includes(v.toLowerCase()));
+
+const MiB = 1024 * 1024;
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Live sessions (WS connections, MCP sessions, HTTP episodes) at once. */
+  MAX_CONCURRENT_ENVS: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  /** Sessions idle longer than this are reaped (their episode ends with end_reason idle_timeout). */
+  SESSION_TIMEOUT_S: z.coerce.number().min(1).default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENABLE_WEB_INTERFACE: bool.default(false),
+  /** Largest HTTP body, WS frame and MCP request, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * MiB),
+  /** Deployment secret mixed into every stream key; only its hash is ever shown. */
+  SEED_SALT: z.string().default(''),
+  /** Allowed Host headers for /mcp (comma-separated); empty allows any (needed behind Docker and HF Spaces). */
+  MCP_ALLOWED_HOSTS: z.string().default(''),
+  /** Where the task files are; the package's tasks/ folder by default. */
+  TASKS_DIR: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined) picked[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? '');
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(picked[name] ?? '')}: ${issue.message}`);
+  }
+  return { ...parsed.data, ...overrides };
+}
