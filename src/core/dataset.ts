@@ -24,6 +24,8 @@ export interface TradeRow {
   netWgt: number;
   primaryValue: number;
   is_total: boolean;
+  /** Served rows only: unique per served copy, `r<request>.<index>`. */
+  row_id?: string | undefined;
 }
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
@@ -86,8 +88,8 @@ function amounts(dataKey: number, i: number): Amounts {
   return { qtyUnitCode, qty, netWgt, cents };
 }
 
-/** Ground-truth row `i` (0 <= i < N), in canonical order. */
-export function truthRow(inst: Instance, i: number): TradeRow {
+/** Ground-truth row `i` (0 <= i < N), in canonical order; with `rowId`, as served. */
+export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
   const { query } = inst;
   const month = (i % 12) + 1;
   const flow = ((i / 12) | 0) % 2 === 0 ? 'M' : 'X';
@@ -111,6 +113,7 @@ export function truthRow(inst: Instance, i: number): TradeRow {
     netWgt: a.netWgt,
     primaryValue: a.cents / 100,
     is_total: false,
+    row_id: rowId,
   };
 }
 
@@ -133,16 +136,29 @@ export function keyToIndex(
 ): number {
   const { query } = inst;
   if (reporterCode !== query.reporter.code || partnerCode !== query.partner.code) return -1;
-  if (period.length !== 6 || !period.startsWith(String(query.year))) return -1;
-  const month = Number(period.slice(4));
-  if (!/^\d\d$/.test(period.slice(4)) || month < 1 || month > 12) return -1;
+  if (period.length !== 6 || flowCode.length !== 1 || cmdCode.length !== 6) return -1;
+  if (digits(period, 0, 4) !== query.year) return -1;
+  const month = digits(period, 4, 6);
+  if (month < 1 || month > 12) return -1;
   if (flowCode !== 'M' && flowCode !== 'X') return -1;
-  if (cmdCode.length !== 6 || !cmdCode.startsWith(query.hsChapter) || !/^\d{6}$/.test(cmdCode)) return -1;
-  const suffix = Number(cmdCode.slice(2));
+  if (cmdCode.charCodeAt(0) !== query.hsChapter.charCodeAt(0) || cmdCode.charCodeAt(1) !== query.hsChapter.charCodeAt(1)) return -1;
+  const suffix = digits(cmdCode, 2, 6);
+  if (suffix < 0) return -1;
   const cmdIdx = (((suffix - inst.cmdOffset) % CMD_MODULUS) + CMD_MODULUS) % CMD_MODULUS;
   const idx = (cmdIdx * CMD_INVERSE) % CMD_MODULUS; // < 1e8: exact in a double
   const i = idx * PER_CMD + (flowCode === 'M' ? 0 : 12) + (month - 1);
   return i < inst.n ? i : -1;
+}
+
+/** The decimal value of s[from, to) if it is all ASCII digits, else -1. */
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** Primary key string of a row (fields already validated). */
@@ -150,8 +166,8 @@ export function keyOf(r: Pick<TradeRow, (typeof PRIMARY_KEY)[number]>): string {
   return `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
 }
 
-/** Totals row number `t` of the instance, with its block sums. */
-export function totalsRow(inst: Instance, t: number): TradeRow {
+/** Totals row number `t` of the instance, with its block sums; with `rowId`, as served. */
+export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
   const info = inst.totals[t]!;
   let cents = 0;
   let qty = 0;
@@ -180,7 +196,14 @@ export function totalsRow(inst: Instance, t: number): TradeRow {
     netWgt,
     primaryValue: cents / 100,
     is_total: true,
+    row_id: rowId,
   };
+}
+
+/** Primary key of totals row `t` (without summing its block). */
+export function totalsKey(inst: Instance, t: number): string {
+  const month = (t % 12) + 1;
+  return `${inst.query.year}${pad(month, 2)}|${inst.query.reporter.code}|${WORLD.code}|${t < 12 ? 'M' : 'X'}|TOTAL`;
 }
 
 /** What sits at a stream position: a real row index (>= 0), or a totals row number t encoded as -(t+1). */
@@ -197,15 +220,30 @@ export function sourceAt(inst: Instance, pos: number): number {
   return pos - lo;
 }
 
-/** The row served at a stream position. */
-export function streamRow(inst: Instance, pos: number): TradeRow {
+/** The row at a stream position; with `rowId`, as served. */
+export function streamRow(inst: Instance, pos: number, rowId?: string): TradeRow {
   const src = sourceAt(inst, pos);
-  return src >= 0 ? truthRow(inst, src) : totalsRow(inst, -src - 1);
+  return src >= 0 ? truthRow(inst, src, rowId) : totalsRow(inst, -src - 1, rowId);
 }
 
-/** A served row as the API returns it: `row_id` first, then the schema fields. */
-export type ServedRow = { row_id: string } & TradeRow;
-
-export function servedRow(inst: Instance, pos: number, rowId: string): ServedRow {
-  return { row_id: rowId, ...streamRow(inst, pos) };
+/**
+ * Whether a row equals ground-truth row `i` on every schema field but is_total (same JSON type, equal
+ * value). The key fields are equal by construction when `i` came from keyToIndex, so only the rest is
+ * compared, without building the truth row.
+ */
+export function matchesTruth(inst: Instance, i: number, row: Record<string, unknown>): boolean {
+  const { query } = inst;
+  const a = amounts(inst.keys.data, i);
+  return (
+    row.typeCode === 'C' &&
+    row.freqCode === 'M' &&
+    row.refYear === query.year &&
+    row.refMonth === (i % 12) + 1 &&
+    row.reporterISO === query.reporter.iso &&
+    row.partnerISO === query.partner.iso &&
+    row.qtyUnitCode === a.qtyUnitCode &&
+    row.qty === a.qty &&
+    row.netWgt === a.netWgt &&
+    row.primaryValue === a.cents / 100
+  );
 }

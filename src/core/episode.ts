@@ -3,13 +3,13 @@
  * three tools. Pure and synchronous; transports reach it through callTool.
  */
 import { ApiState, fetchPage, totalPages } from './api.js';
-import { PRIMARY_KEY, ROW_SCHEMA, type ServedRow, servedRow } from './dataset.js';
+import { PRIMARY_KEY, ROW_SCHEMA, streamRow, type TradeRow } from './dataset.js';
 import { BenchError } from './errors.js';
 import { requestsRemaining } from './faults/budget.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
 import type { ReferencePlan } from './judge/reference-plan.js';
-import { checkEnvelope, type SubmissionArgs, servedPosition, submissionEntries } from './submission.js';
+import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
 import type { ResolvedTask } from './task-spec.js';
 import { describeIssues, FORMATS, RULES, TOOL_BY_NAME } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
@@ -198,9 +198,11 @@ export class Episode {
     switch (e.status) {
       case 200: {
         const pages = totalPages(this.inst, size);
-        const rows: ServedRow[] = new Array(e.count);
+        const rows: TradeRow[] = new Array(e.count);
+        const order = pageOrderOf(this.inst, e);
+        const prefix = `r${e.seq}.`;
         for (let k = 0; k < e.count; k++) {
-          rows[k] = servedRow(this.inst, servedPosition(this.inst, e, k), `r${e.seq}.${k}`);
+          rows[k] = streamRow(this.inst, e.start + (order === null ? k : order[k]!), prefix + k);
         }
         return {
           status: 200,

@@ -111,16 +111,19 @@ export function resolveRowId(inst: Instance, st: ApiState, id: unknown): Entry {
   const entry = st.trace[Number(m[1]) - 1];
   const k = Number(m[2]);
   if (entry === undefined || entry.kind !== 'served' || k >= entry.count) return MALFORMED;
-  return { ok: true, row: streamRow(inst, servedPosition(inst, entry, k)) as unknown as Record<string, unknown> };
+  const order = pageOrderOf(inst, entry);
+  return { ok: true, row: streamRow(inst, entry.start + (order === null ? k : order[k]!), id) as unknown as Record<string, unknown> };
 }
 
-/** Stream position of the k-th row of a 200 response (after the in-page shuffle of drifting tasks). */
-export function servedPosition(
+/**
+ * The in-page order of a 200 response: row k of the response is stream position start + order[k]
+ * (null: unshuffled, row k is start + k). Only drifting tasks shuffle.
+ */
+export function pageOrderOf(
   inst: Instance,
-  entry: { page: number; servedAttempt: number; start: number; count: number },
-  k: number,
-): number {
+  entry: { page: number; servedAttempt: number; count: number },
+): readonly number[] | null {
   const drift = inst.task.faults.drift;
-  if (drift === undefined || !drift.shuffle) return entry.start + k;
-  return entry.start + pageOrder(drift, inst.keys.drift, entry.page, entry.servedAttempt, entry.count)[k]!;
+  if (drift === undefined || !drift.shuffle) return null;
+  return pageOrder(drift, inst.keys.drift, entry.page, entry.servedAttempt, entry.count);
 }

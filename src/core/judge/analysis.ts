@@ -4,7 +4,7 @@
  * a row is a totals row only if its key equals a totals row served in this episode.
  */
 import type { ApiState } from '../api.js';
-import { keyOf, keyToIndex, PRIMARY_KEY, ROW_SCHEMA, totalsRow, truthCents, truthRow } from '../dataset.js';
+import { keyToIndex, matchesTruth, PRIMARY_KEY, ROW_SCHEMA, totalsKey, truthCents } from '../dataset.js';
 import type { Instance } from '../instance.js';
 import type { Entry } from '../submission.js';
 
@@ -50,14 +50,16 @@ function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
   const keys = new Set<string>();
   const served = st.servedTotals;
   if (served === null) return keys;
-  for (let t = 0; t < served.length; t++) if (served[t] === 1) keys.add(keyOf(totalsRow(inst, t)));
+  for (let t = 0; t < served.length; t++) if (served[t] === 1) keys.add(totalsKey(inst, t));
   return keys;
 }
 
 export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
   const totalsKeys = servedTotalsKeys(inst, st);
   const servedReal = st.servedReal;
-  const seen = new Set<string>();
+  // Keys of ground-truth rows are deduplicated by index; any other key by its string.
+  const seenTruth = new Uint8Array(inst.n);
+  const seenOther = new Set<string>();
   let defective = 0;
   let malformed = 0;
   let schemaInvalid = 0;
@@ -93,18 +95,6 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       continue;
     }
     if (!valid) schemaInvalid += 1;
-    const key = `${row.period}|${row.reporterCode}|${row.partnerCode}|${row.flowCode}|${row.cmdCode}`;
-    if (seen.has(key)) {
-      duplicates += 1;
-      defective += 1;
-      continue;
-    }
-    seen.add(key);
-    if (totalsKeys.has(key)) {
-      totalsKept += 1;
-      defective += 1;
-      continue;
-    }
     const idx = keyToIndex(
       inst,
       row.period as string,
@@ -113,6 +103,29 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       row.flowCode as string,
       row.cmdCode as string,
     );
+    let isTotals = false;
+    if (idx >= 0) {
+      if (seenTruth[idx] === 1) {
+        duplicates += 1;
+        defective += 1;
+        continue;
+      }
+      seenTruth[idx] = 1;
+    } else {
+      const key = `${row.period}|${row.reporterCode}|${row.partnerCode}|${row.flowCode}|${row.cmdCode}`;
+      if (seenOther.has(key)) {
+        duplicates += 1;
+        defective += 1;
+        continue;
+      }
+      seenOther.add(key);
+      isTotals = totalsKeys.has(key);
+    }
+    if (isTotals) {
+      totalsKept += 1;
+      defective += 1;
+      continue;
+    }
     if (idx < 0 || servedReal === null || servedReal[idx] === 0) {
       foreign += 1;
       defective += 1;
@@ -124,7 +137,7 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       defective += 1;
       continue;
     }
-    if (equalsTruth(row, truthRow(inst, idx) as unknown as Record<string, unknown>)) exact += 1;
+    if (matchesTruth(inst, idx, row)) exact += 1;
   }
   return {
     submitted: entries.length,
@@ -139,12 +152,4 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     sumCents,
     truthSumCents,
   };
-}
-
-function equalsTruth(row: Record<string, unknown>, truth: Record<string, unknown>): boolean {
-  for (const f of ROW_SCHEMA) {
-    if (f.name === 'is_total') continue;
-    if (row[f.name] !== truth[f.name]) return false;
-  }
-  return true;
 }
