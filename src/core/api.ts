@@ -10,7 +10,6 @@
  *
  * The API keeps stream positions, never row copies: the trace records which positions each 200 served.
  */
-import { sourceAt } from './dataset.js';
 import { budgetExhausted } from './faults/budget.js';
 import { driftShift } from './faults/drift.js';
 import { escalatedFault } from './faults/escalation.js';
@@ -143,10 +142,26 @@ function serve(
   return { ...base, attempt, servedAttempt, start, count, atMs: t, status: 200, kind: 'served' };
 }
 
+/** Marks the real rows (and totals rows) at stream positions [start, start + count) as served. */
 function markServed(inst: Instance, st: ApiState, start: number, count: number): void {
   const real = (st.servedReal ??= new Uint8Array(inst.n));
+  const art = inst.artPos;
+  // One binary search for the first artefact at or after `start`, then a linear walk.
+  let a = 0;
+  let hi = art.length;
+  while (a < hi) {
+    const mid = (a + hi) >>> 1;
+    if (art[mid]! < start) a = mid + 1;
+    else hi = mid;
+  }
   for (let pos = start; pos < start + count; pos++) {
-    const src = sourceAt(inst, pos);
+    let src: number;
+    if (a < art.length && art[a] === pos) {
+      src = inst.artSrc[a]!;
+      a += 1;
+    } else {
+      src = pos - a;
+    }
     if (src >= 0) {
       if (real[src] === 0) {
         real[src] = 1;

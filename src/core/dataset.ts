@@ -72,20 +72,22 @@ function modInverse(a: number, m: number): number {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-interface Amounts {
-  qtyUnitCode: number;
-  qty: number;
-  netWgt: number;
-  cents: number;
-}
+// Per-row amounts, each a stateless hash of (data key, index); no intermediate objects.
+const qtyUnitOf = (dataKey: number, i: number) => QTY_UNITS[hash(dataKey, 1, (i / PER_CMD) | 0) % QTY_UNITS.length]!;
+const netWgtOf = (dataKey: number, i: number) => 1 + (hash(dataKey, 2, i) % 5_000_000);
+const qtyOf = (dataKey: number, i: number, unit: number, netWgt: number) =>
+  unit === 8 ? netWgt : 1 + (hash(dataKey, 3, i) % 100_000);
+const centsOf = (dataKey: number, i: number) => 1000 + (hash(dataKey, 4, i) % 2_000_000_000);
 
-function amounts(dataKey: number, i: number): Amounts {
-  const cmdIdx = (i / PER_CMD) | 0;
-  const qtyUnitCode = QTY_UNITS[hash(dataKey, 1, cmdIdx) % QTY_UNITS.length]!;
-  const netWgt = 1 + (hash(dataKey, 2, i) % 5_000_000);
-  const qty = qtyUnitCode === 8 ? netWgt : 1 + (hash(dataKey, 3, i) % 100_000);
-  const cents = 1000 + (hash(dataKey, 4, i) % 2_000_000_000);
-  return { qtyUnitCode, qty, netWgt, cents };
+/** "YYYYMM" for month 1..12 of the query year (12 strings per instance, made once). */
+const periodCache = new WeakMap<Instance, string[]>();
+function periodOf(inst: Instance, month: number): string {
+  let periods = periodCache.get(inst);
+  if (periods === undefined) {
+    periods = Array.from({ length: 12 }, (_, m) => `${inst.query.year}${pad(m + 1, 2)}`);
+    periodCache.set(inst, periods);
+  }
+  return periods[month - 1]!;
 }
 
 /** Ground-truth row `i` (0 <= i < N), in canonical order; with `rowId`, as served. */
@@ -95,11 +97,13 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
   const flow = ((i / 12) | 0) % 2 === 0 ? 'M' : 'X';
   const cmdIdx = (i / PER_CMD) | 0;
   const suffix = (cmdIdx * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS;
-  const a = amounts(inst.keys.data, i);
+  const dk = inst.keys.data;
+  const unit = qtyUnitOf(dk, i);
+  const netWgt = netWgtOf(dk, i);
   return {
     typeCode: 'C',
     freqCode: 'M',
-    period: `${query.year}${pad(month, 2)}`,
+    period: periodOf(inst, month),
     refYear: query.year,
     refMonth: month,
     reporterCode: query.reporter.code,
@@ -108,10 +112,10 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
     partnerISO: query.partner.iso,
     flowCode: flow,
     cmdCode: `${query.hsChapter}${pad(suffix, 4)}`,
-    qtyUnitCode: a.qtyUnitCode,
-    qty: a.qty,
-    netWgt: a.netWgt,
-    primaryValue: a.cents / 100,
+    qtyUnitCode: unit,
+    qty: qtyOf(dk, i, unit, netWgt),
+    netWgt,
+    primaryValue: centsOf(dk, i) / 100,
     is_total: false,
     row_id: rowId,
   };
@@ -119,7 +123,7 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
 
 /** Cents of primaryValue of ground-truth row `i` (exact integer arithmetic for sums). */
 export function truthCents(inst: Instance, i: number): number {
-  return amounts(inst.keys.data, i).cents;
+  return centsOf(inst.keys.data, i);
 }
 
 /**
@@ -172,17 +176,18 @@ export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
   let cents = 0;
   let qty = 0;
   let netWgt = 0;
+  const dk = inst.keys.data;
   for (let i = info.blockStart; i <= info.blockEnd; i++) {
-    const a = amounts(inst.keys.data, i);
-    cents += a.cents;
-    qty += a.qty;
-    netWgt += a.netWgt;
+    const w = netWgtOf(dk, i);
+    cents += centsOf(dk, i);
+    qty += qtyOf(dk, i, qtyUnitOf(dk, i), w);
+    netWgt += w;
   }
   const month = (t % 12) + 1;
   return {
     typeCode: 'C',
     freqCode: 'M',
-    period: `${inst.query.year}${pad(month, 2)}`,
+    period: periodOf(inst, month),
     refYear: inst.query.year,
     refMonth: month,
     reporterCode: inst.query.reporter.code,
@@ -202,8 +207,7 @@ export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
 
 /** Primary key of totals row `t` (without summing its block). */
 export function totalsKey(inst: Instance, t: number): string {
-  const month = (t % 12) + 1;
-  return `${inst.query.year}${pad(month, 2)}|${inst.query.reporter.code}|${WORLD.code}|${t < 12 ? 'M' : 'X'}|TOTAL`;
+  return `${periodOf(inst, (t % 12) + 1)}|${inst.query.reporter.code}|${WORLD.code}|${t < 12 ? 'M' : 'X'}|TOTAL`;
 }
 
 /** What sits at a stream position: a real row index (>= 0), or a totals row number t encoded as -(t+1). */
@@ -233,7 +237,9 @@ export function streamRow(inst: Instance, pos: number, rowId?: string): TradeRow
  */
 export function matchesTruth(inst: Instance, i: number, row: Record<string, unknown>): boolean {
   const { query } = inst;
-  const a = amounts(inst.keys.data, i);
+  const dk = inst.keys.data;
+  const unit = qtyUnitOf(dk, i);
+  const netWgt = netWgtOf(dk, i);
   return (
     row.typeCode === 'C' &&
     row.freqCode === 'M' &&
@@ -241,9 +247,9 @@ export function matchesTruth(inst: Instance, i: number, row: Record<string, unkn
     row.refMonth === (i % 12) + 1 &&
     row.reporterISO === query.reporter.iso &&
     row.partnerISO === query.partner.iso &&
-    row.qtyUnitCode === a.qtyUnitCode &&
-    row.qty === a.qty &&
-    row.netWgt === a.netWgt &&
-    row.primaryValue === a.cents / 100
+    row.qtyUnitCode === unit &&
+    row.netWgt === netWgt &&
+    row.qty === qtyOf(dk, i, unit, netWgt) &&
+    row.primaryValue === centsOf(dk, i) / 100
   );
 }
