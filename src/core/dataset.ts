@@ -126,11 +126,30 @@ export function truthCents(inst: Instance, i: number): number {
   return centsOf(inst.keys.data, i);
 }
 
+/** Slots of the query's key space (10,000 commodity codes x 24): every well-formed key has one. */
+export const KEY_SLOTS = CMD_MODULUS * PER_CMD;
+
 /**
  * The ground-truth index of a primary key, or -1 if no real row of this instance has it.
  * Inverts the generator in O(1): no lookup table is kept.
  */
 export function keyToIndex(
+  inst: Instance,
+  period: string,
+  reporterCode: number,
+  partnerCode: number,
+  flowCode: string,
+  cmdCode: string,
+): number {
+  const slot = keySlot(inst, period, reporterCode, partnerCode, flowCode, cmdCode);
+  return slot < inst.n ? slot : -1;
+}
+
+/**
+ * The slot of a key in the query's key space [0, KEY_SLOTS): the ground-truth index when < N. -1 when the
+ * key is not of this query's form (other reporter, partner, year or chapter, or malformed codes).
+ */
+export function keySlot(
   inst: Instance,
   period: string,
   reporterCode: number,
@@ -150,8 +169,7 @@ export function keyToIndex(
   if (suffix < 0) return -1;
   const cmdIdx = (((suffix - inst.cmdOffset) % CMD_MODULUS) + CMD_MODULUS) % CMD_MODULUS;
   const idx = (cmdIdx * CMD_INVERSE) % CMD_MODULUS; // < 1e8: exact in a double
-  const i = idx * PER_CMD + (flowCode === 'M' ? 0 : 12) + (month - 1);
-  return i < inst.n ? i : -1;
+  return idx * PER_CMD + (flowCode === 'M' ? 0 : 12) + (month - 1);
 }
 
 /** The decimal value of s[from, to) if it is all ASCII digits, else -1. */

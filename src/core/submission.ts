@@ -33,11 +33,11 @@ export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 
         : `submit_results needs exactly one of rows, data_jsonl or row_ids; got ${given.join(' and ')}`,
     );
   }
-  const size = estimateJsonBytes(args, maxBytes);
+  const size = jsonBytes(args, maxBytes);
   if (size > maxBytes) {
     throw new BenchError(
       'CB_ERR_SUBMISSION_TOO_LARGE',
-      `the submission is larger than max_submission_bytes (${maxBytes} bytes)`,
+      `the submission is larger than max_submission_bytes (${maxBytes} bytes of JSON)`,
       { max_submission_bytes: maxBytes },
     );
   }
@@ -45,29 +45,58 @@ export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 
 }
 
 /**
- * An upper-bound-ish estimate of a value's JSON size, walking it once and stopping early past `limit`.
- * Avoids serialising a large submission just to measure it.
+ * The UTF-8 size of a value serialised as JSON (strings with their quotes and escapes), computed by one
+ * walk that stops as soon as it passes `limit`, so a large submission is never serialised to be measured.
  */
-export function estimateJsonBytes(value: unknown, limit: number): number {
+export function jsonBytes(value: unknown, limit: number): number {
   let total = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0 && total <= limit) {
     const v = stack.pop();
-    if (typeof v === 'string') total += v.length + 2;
-    else if (typeof v === 'number') total += 8;
-    else if (typeof v === 'boolean' || v === null || v === undefined) total += 5;
+    if (typeof v === 'string') total += stringBytes(v);
+    else if (typeof v === 'number') total += numberBytes(v);
+    else if (typeof v === 'boolean') total += v ? 4 : 5;
+    else if (v === null || v === undefined) total += 4;
     else if (Array.isArray(v)) {
-      total += 2 + v.length;
+      total += 1 + Math.max(1, v.length);
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (typeof v === 'object') {
+      let fields = 0;
       for (const k in v as Record<string, unknown>) {
-        total += k.length + 4;
+        total += stringBytes(k) + 1;
         stack.push((v as Record<string, unknown>)[k]);
+        fields += 1;
       }
-      total += 2;
+      total += 1 + Math.max(1, fields);
     }
   }
   return total;
+}
+
+/** JSON string size in UTF-8: quotes, 2-byte escapes for " \\ \\n etc., 6-byte \\u00XX for other controls. */
+function stringBytes(s: string): number {
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 34 || c === 92 || c === 8 || c === 9 || c === 10 || c === 12 || c === 13) n += 2;
+      else n += c < 0x20 ? 6 : 1;
+    } else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i += 1;
+    } else n += 3;
+  }
+  return n;
+}
+
+function numberBytes(v: number): number {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    let n = v < 0 ? 2 : 1;
+    for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n += 1;
+    return n;
+  }
+  return Number.isFinite(v) ? String(v).length : 4;
 }
 
 /** The entries of a submission, in order. */

@@ -68,7 +68,7 @@ export const EscalationSpec = z
   .object({
     rate_limit_count: z.number().int().min(0).max(30),
     server_error_count: z.number().int().min(0).max(30),
-    /** Fault thresholds in progress space lie in [from, to], denser towards `to`. */
+    /** Fault thresholds in progress space lie in [from, to], with density rising quadratically towards `to`. */
     from: z.number().min(0).max(1),
     to: z.number().min(0).max(0.95),
     max_consecutive: z.number().int().min(1).max(5),

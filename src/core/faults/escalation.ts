@@ -3,7 +3,7 @@
  * agent's progress (distinct real rows served / N), not with page numbers.
  *
  * The seed places `rate_limit_count + server_error_count` thresholds in progress space, in [from, to] with
- * density rising linearly towards `to`. A request whose attempt is not a window rejection faults while
+ * density rising quadratically towards `to`. A request whose attempt is not a window rejection faults while
  * some threshold <= progress is still unspent (one threshold per fault, at most `max_consecutive` faults
  * in a row on one page). Later thresholds carry longer retry_after_s. Every agent that collects all rows
  * meets exactly the declared number of faults; the order of its requests only decides where they land.
@@ -28,7 +28,7 @@ export function planEscalation(spec: Escalation, key: number): EscalationPlan {
   const k = spec.rate_limit_count + spec.server_error_count;
   const thresholds = Array.from(
     { length: k },
-    (_, j) => spec.from + (spec.to - spec.from) * Math.sqrt(unit(key, 61, j)),
+    (_, j) => spec.from + (spec.to - spec.from) * Math.cbrt(unit(key, 61, j)),
   ).sort((a, b) => a - b);
   const rateLimited = new Set(chooseK(k, spec.rate_limit_count, key, 62));
   const retryAfterS = thresholds.map((theta, j) => {

@@ -4,7 +4,7 @@
  * a row is a totals row only if its key equals a totals row served in this episode.
  */
 import type { ApiState } from '../api.js';
-import { keyToIndex, matchesTruth, PRIMARY_KEY, ROW_SCHEMA, totalsKey, truthCents } from '../dataset.js';
+import { KEY_SLOTS, keySlot, matchesTruth, PRIMARY_KEY, ROW_SCHEMA, totalsKey, truthCents } from '../dataset.js';
 import type { Instance } from '../instance.js';
 import type { Entry } from '../submission.js';
 
@@ -57,8 +57,8 @@ function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
 export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
   const totalsKeys = servedTotalsKeys(inst, st);
   const servedReal = st.servedReal;
-  // Keys of ground-truth rows are deduplicated by index; any other key by its string.
-  const seenTruth = new Uint8Array(inst.n);
+  // Keys of the query's form are deduplicated by slot (a bitmap); any other key by its string.
+  let seenSlot: Uint8Array | null = null;
   const seenOther = new Set<string>();
   let defective = 0;
   let malformed = 0;
@@ -95,7 +95,7 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       continue;
     }
     if (!valid) schemaInvalid += 1;
-    const idx = keyToIndex(
+    const slot = keySlot(
       inst,
       row.period as string,
       row.reporterCode as number,
@@ -104,13 +104,14 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       row.cmdCode as string,
     );
     let isTotals = false;
-    if (idx >= 0) {
-      if (seenTruth[idx] === 1) {
+    if (slot >= 0) {
+      seenSlot ??= new Uint8Array(KEY_SLOTS);
+      if (seenSlot[slot] === 1) {
         duplicates += 1;
         defective += 1;
         continue;
       }
-      seenTruth[idx] = 1;
+      seenSlot[slot] = 1;
     } else {
       const key = `${row.period}|${row.reporterCode}|${row.partnerCode}|${row.flowCode}|${row.cmdCode}`;
       if (seenOther.has(key)) {
@@ -126,6 +127,7 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       defective += 1;
       continue;
     }
+    const idx = slot < inst.n ? slot : -1;
     if (idx < 0 || servedReal === null || servedReal[idx] === 0) {
       foreign += 1;
       defective += 1;

@@ -1,0 +1,83 @@
+/**
+ * Golden hashes: the served stream (streamRow at every position) and the full trace of the reference solver
+ * for a few (task, seed) pairs. Any unintended change to generation, placement, faults or the pipeline
+ * changes one of these; an intended change must update them (and the benchmark version).
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { streamRow } from '../../src/core/dataset.js';
+import { deriveInstance } from '../../src/core/instance.js';
+import { referencePlan } from '../../src/core/judge/reference-plan.js';
+import { catalog, run } from './helpers.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+const GOLDEN = [
+  {
+    task: 'T2_multi_page',
+    seed: 0,
+    n: 2387,
+    streamLength: 2387,
+    rStar: 5,
+    tStarMs: 500,
+    stream: 'ab9dbd4d80535e2ff4258c13da5d5d1ab3bc0f7fb5ab25db395acb9a639569d3',
+    trace: '21b5a52a692f37eda08592b26b3a80d2f59d5e5f05dbf0c00fc42d59f41e5d35',
+  },
+  {
+    task: 'T6_page_drift',
+    seed: 3,
+    n: 292,
+    streamLength: 292,
+    rStar: 53,
+    tStarMs: 5300,
+    stream: '7740ba10bd524b2cc9aa2da805c443d0c67910288a884a3c33b013254a689fd2',
+    trace: '12752bba59fcf7a9b2bd4f27595c74d18e45d590c371fd6c697b406610b8054b',
+  },
+  {
+    task: 'T7_totals_trap',
+    seed: 1,
+    n: 792,
+    streamLength: 796,
+    rStar: 4,
+    tStarMs: 400,
+    stream: '93f821a294bb1bcd08ea4ee3a1761410530d902dc645ed962e5253babdcbd448',
+    trace: '48b3b06b689c7405d931da73b55d173678d96a62983e31e8a51311c15eea8856',
+  },
+  {
+    task: 'T9_adaptive_adversary',
+    seed: 7,
+    n: 717,
+    streamLength: 793,
+    rStar: 46,
+    tStarMs: 12600,
+    stream: '4656fb26442280c0aac8c90a84ef862ac8354c8b6d4f5e3d7101115fcf6c6177',
+    trace: '5fcb39e0c0cdcc0d62aa273c034c213cf3394a6f77c3816c30e6f7345d8a1487',
+  },
+  {
+    task: 'T10_constrained_budget',
+    seed: 2,
+    n: 1463,
+    streamLength: 1610,
+    rStar: 11,
+    tStarMs: 5100,
+    stream: '142162855a3b43714f32dba32d01b493cff72af6d54ad393f2bf1f4d532402d0',
+    trace: '6c3a31e4932bc47bc20ff3b95e83eb54de03d33b08925c0908e1dd64c9713399',
+  },
+] as const;
+
+describe('golden hashes', () => {
+  for (const g of GOLDEN) {
+    it(`${g.task} seed ${g.seed}: served stream, reference plan and reference trace are unchanged`, async () => {
+      const inst = deriveInstance(catalog.resolve(g.task), g.seed);
+      expect(inst.n).toBe(g.n);
+      expect(inst.streamLength).toBe(g.streamLength);
+      const lines: string[] = [];
+      for (let pos = 0; pos < inst.streamLength; pos++) lines.push(JSON.stringify(streamRow(inst, pos)));
+      expect(sha256(lines.join('\n'))).toBe(g.stream);
+      const plan = referencePlan(inst);
+      expect([plan.requests, plan.timeMs]).toEqual([g.rStar, g.tStarMs]);
+      const { episode } = await run('reference', g.task, g.seed);
+      expect(sha256(JSON.stringify(episode.api.trace))).toBe(g.trace);
+    });
+  }
+});

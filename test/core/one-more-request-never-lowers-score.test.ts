@@ -1,0 +1,111 @@
+/**
+ * Judge property 5(b): for any agent with R < R*, one more request that serves a real key not served before
+ * never lowers the score.
+ *
+ * The agents are built on the core Episode directly. Agent(m) follows a fixed honest policy (the largest page
+ * size, wait retry_after_s after a 429, retry 500s, re-fetch passes until total_rows distinct keys) but stops
+ * after m requests and submits every distinct real row it was served, with a complete run log. Agent(m + 1)
+ * makes the same m requests and one more; whenever that extra request served a real key not served before,
+ * score(m + 1) >= score(m). Two page orders are used (ascending, and descending, which meets T9's escalation
+ * at other points), on every task with more than one request in its reference plan.
+ *
+ * Scope: the extra request is the one the policy would make (waiting only the retry_after_s it was given).
+ * An extra request that also waits for no reason can lower the score through the time term of efficiency
+ * (0.3 * min(1, T* / T)); e.g. T6 seed 0: 21 pages (R* = 62) score 88.4375, and page 22 fetched with
+ * wait_s 60 (3 new keys) scores 85.754019. That case is reported as a spec question, not tested here.
+ */
+import { describe, expect, it } from 'vitest';
+import { Episode } from '../../src/core/episode.js';
+import { deriveInstance } from '../../src/core/instance.js';
+import { referencePlan } from '../../src/core/judge/reference-plan.js';
+import { MAX_PASSES, RETRY_CAP } from '../../src/core/policy.js';
+import { catalog, keyOf, okValue, SEEDS, TASK_IDS } from './helpers.js';
+
+type Order = 'ascending' | 'descending';
+
+interface Prefix {
+  readonly score: number;
+  readonly requests: number;
+  readonly servedReal: number;
+}
+
+/** Runs the honest policy for at most `m` requests, then submits what it holds. */
+function prefixAgent(taskId: string, seed: number, m: number, order: Order): Prefix {
+  const task = catalog.resolve(taskId);
+  const ep = new Episode({ task, seed, episodeId: 'prefix' });
+  const size = task.max_page_size;
+  const rows = new Map<string, Record<string, unknown>>();
+  const log: Array<{ page: number; status: number }> = [];
+  let totalPages = Math.ceil(ep.inst.streamLength / size);
+  let totalRows = Number.POSITIVE_INFINITY;
+  let waitS = 0;
+
+  const fetchUntilServed = (page: number): boolean => {
+    let errors = 0;
+    for (;;) {
+      if (ep.api.requestsUsed >= m) return false;
+      const args: Record<string, unknown> = { page, page_size: size };
+      if (waitS > 0) args.wait_s = waitS;
+      waitS = 0;
+      const v = okValue(ep.callTool('fetch_page', args));
+      const status = v.status as number;
+      log.push({ page, status });
+      if (status === 200) {
+        totalPages = v.total_pages as number;
+        totalRows = v.total_rows as number;
+        for (const row of v.rows as Record<string, unknown>[]) {
+          if (row.is_total === true) continue;
+          const { row_id: _id, ...fields } = row;
+          if (!rows.has(keyOf(fields))) rows.set(keyOf(fields), fields);
+        }
+        return true;
+      }
+      if (status === 429) {
+        waitS = v.retry_after_s as number;
+        continue;
+      }
+      if (status === 402) return false;
+      errors += 1;
+      if (errors > RETRY_CAP) return true;
+    }
+  };
+
+  outer: for (let pass = 1; pass <= MAX_PASSES; pass++) {
+    for (let k = 1; k <= totalPages; k++) {
+      if (rows.size >= totalRows) break outer;
+      const page = order === 'ascending' ? k : totalPages + 1 - k;
+      if (!fetchUntilServed(page)) break outer;
+    }
+  }
+  const servedReal = ep.api.servedRealCount;
+  const v = okValue(ep.callTool('submit_results', { rows: [...rows.values()], run_log: log }));
+  return { score: v.score as number, requests: ep.api.requestsUsed, servedReal };
+}
+
+const MULTI_REQUEST_TASKS = TASK_IDS.filter((t) => t !== 'T1_single_page');
+
+describe('one more request that serves a new real key never lowers the score', () => {
+  for (const taskId of MULTI_REQUEST_TASKS) {
+    for (const order of ['ascending', 'descending'] as const) {
+      it(`${taskId}, pages ${order}: score(m + 1) >= score(m) for every m < R* on every seed`, () => {
+        for (const seed of SEEDS) {
+          const rStar = referencePlan(deriveInstance(catalog.resolve(taskId), seed)).requests;
+          let compared = 0;
+          let prev = prefixAgent(taskId, seed, 0, order);
+          for (let m = 0; m < rStar; m++) {
+            const next = prefixAgent(taskId, seed, m + 1, order);
+            const where = `${taskId} ${order} seed ${seed} m ${m}: ${prev.score} -> ${next.score}`;
+            if (prev.requests < m) break; // the policy finished in fewer requests (possible in descending order)
+            if (next.requests === m + 1 && next.servedReal > prev.servedReal) {
+              expect(next.score, where).toBeGreaterThanOrEqual(prev.score);
+              compared += 1;
+            }
+            prev = next;
+          }
+          // Not vacuous: at least one step per page of the first pass served new keys.
+          expect(compared, `${taskId} ${order} seed ${seed}`).toBeGreaterThanOrEqual(2);
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,228 @@
+/**
+ * Each task's challenge really occurs on every seed 0..19: what the task file promises is what the API
+ * serves, seen through the reference solver's replies and the server's own trace.
+ */
+import { describe, expect, it } from 'vitest';
+import { sourceAt, truthCents, truthRow } from '../../src/core/dataset.js';
+import { deriveInstance, type Instance } from '../../src/core/instance.js';
+import { catalog, keyOf, run, SEEDS, servedPages } from './helpers.js';
+
+const inst = (taskId: string, seed: number): Instance => deriveInstance(catalog.resolve(taskId), seed);
+
+const count = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length;
+
+/** Keys repeated inside one 200 response, and keys served by two different pages. */
+function repeats(pages: readonly Record<string, unknown>[]): { inPage: number; acrossPages: number } {
+  let inPage = 0;
+  const firstPage = new Map<string, number>();
+  let acrossPages = 0;
+  for (const p of pages) {
+    const seen = new Set<string>();
+    for (const row of p.rows as Record<string, unknown>[]) {
+      if (row.is_total === true) continue;
+      const k = keyOf(row);
+      if (seen.has(k)) inPage += 1;
+      seen.add(k);
+      const first = firstPage.get(k);
+      if (first === undefined) firstPage.set(k, p.page as number);
+      else if (first !== p.page) acrossPages += 1;
+    }
+  }
+  return { inPage, acrossPages };
+}
+
+describe('each task’s challenge occurs on every seed', () => {
+  it('T1: one page holds everything; T2: at least 4 pages must be walked', async () => {
+    for (const seed of SEEDS) {
+      expect(inst('T1_single_page', seed).maxSizePages).toBe(1);
+      const t1 = await run('reference', 'T1_single_page', seed);
+      expect(t1.result.requests).toBe(1);
+      const t2 = await run('reference', 'T2_multi_page', seed);
+      expect(t2.result.requests).toBeGreaterThanOrEqual(4);
+      expect(servedPages(t2.calls).length).toBe(t2.result.requests);
+    }
+  });
+
+  it('T3 serves duplicate copies inside a page and from other pages, >= 10 % of N', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T3_duplicates', seed);
+      const r = repeats(servedPages(calls));
+      expect(r.inPage, `seed ${seed}`).toBeGreaterThan(0);
+      expect(r.acrossPages, `seed ${seed}`).toBeGreaterThan(0);
+      expect(r.inPage + r.acrossPages, `seed ${seed}`).toBeGreaterThanOrEqual(0.1 * episode.inst.n);
+    }
+  });
+
+  it('T4 serves exactly 2 scheduled 429s with retry_after_s in 1..3, and premature retries meet the window', async () => {
+    for (const seed of SEEDS) {
+      const ref = await run('reference', 'T4_rate_limit_429', seed);
+      const faults = ref.episode.api.trace.filter((e) => e.kind === 'rate_limit');
+      expect(faults.length, `seed ${seed}`).toBe(2);
+      for (const f of faults) {
+        expect(f.status).toBe(429);
+        expect(f.retryAfterMs).toBeGreaterThanOrEqual(1000);
+        expect(f.retryAfterMs).toBeLessThanOrEqual(3000);
+      }
+      // The agent sees them as 429 replies with retry_after_s.
+      const replies = ref.calls.filter((c) => c.name === 'fetch_page' && c.reply.value?.status === 429);
+      expect(replies.map((c) => c.reply.value!.retry_after_s)).toEqual(
+        faults.map((f) => f.retryAfterMs / 1000),
+      );
+      expect(count(ref.episode.api.trace, (e) => e.kind === 'window')).toBe(0);
+
+      const premature = await run('premature-retry', 'T4_rate_limit_429', seed);
+      expect(
+        count(premature.episode.api.trace, (e) => e.kind === 'window'),
+        `seed ${seed}`,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('T5 serves exactly 2 server errors', async () => {
+    for (const seed of SEEDS) {
+      const { episode } = await run('reference', 'T5_server_error_500', seed);
+      const faults = episode.api.trace.filter((e) => e.kind === 'server_error');
+      expect(faults.length, `seed ${seed}`).toBe(2);
+      expect(faults.every((f) => f.status === 500)).toBe(true);
+      expect(count(episode.api.trace, (e) => e.kind === 'rate_limit')).toBe(0);
+    }
+  });
+
+  it('T6: pages shift, and one pass misses rows', async () => {
+    for (const seed of SEEDS) {
+      const sp = await run('single-pass', 'T6_page_drift', seed);
+      const size = sp.episode.task.max_page_size;
+      const shifted = sp.episode.api.trace.filter(
+        (e) => e.kind === 'served' && e.start !== (e.page - 1) * size,
+      );
+      expect(shifted.length, `seed ${seed}`).toBeGreaterThan(0);
+      // After one pass, fewer distinct real rows than total_rows were served.
+      expect(sp.episode.api.servedRealCount, `seed ${seed}`).toBeLessThan(sp.episode.inst.n);
+      expect(sp.result.evidence.present as number).toBeLessThan(sp.result.evidence.n as number);
+      const ref = await run('reference', 'T6_page_drift', seed);
+      expect(ref.result.requests, `seed ${seed}`).toBeGreaterThan(sp.result.requests);
+    }
+  });
+
+  it('T7 serves 4 is_total rows whose sums equal the sums of their blocks of real rows', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T7_totals_trap', seed);
+      const i = episode.inst;
+      const totals = servedPages(calls).flatMap((p) =>
+        (p.rows as Record<string, unknown>[]).filter((r) => r.is_total === true),
+      );
+      expect(totals.length, `seed ${seed}`).toBe(4);
+      // A subtotal after every 250 real rows, then the grand total of all N.
+      const blocks = [
+        [0, 249],
+        [250, 499],
+        [500, 749],
+        [0, i.n - 1],
+      ];
+      totals.forEach((t, k) => {
+        const [lo, hi] = blocks[k]!;
+        let cents = 0;
+        let qty = 0;
+        for (let j = lo!; j <= hi!; j++) {
+          cents += truthCents(i, j);
+          qty += truthRow(i, j).qty;
+        }
+        expect(Math.round((t.primaryValue as number) * 100), `seed ${seed} total ${k}`).toBe(cents);
+        expect(t.qty, `seed ${seed} total ${k}`).toBe(qty);
+        expect(t.cmdCode).toBe('TOTAL');
+      });
+    }
+  });
+
+  it('T8 serves 429s, 500s and duplicate copies at once', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T8_mixed_faults', seed);
+      const trace = episode.api.trace;
+      expect(
+        count(trace, (e) => e.kind === 'rate_limit'),
+        `seed ${seed}`,
+      ).toBe(2);
+      expect(
+        count(trace, (e) => e.kind === 'server_error'),
+        `seed ${seed}`,
+      ).toBe(2);
+      const r = repeats(servedPages(calls));
+      expect(r.inPage + r.acrossPages, `seed ${seed}`).toBeGreaterThanOrEqual(0.1 * episode.inst.n);
+    }
+  });
+
+  it('T9: faults are denser at high progress, and artefacts sit only in the second half of the stream', async () => {
+    let early = { requests: 0, faults: 0 };
+    let late = { requests: 0, faults: 0 };
+    for (const seed of SEEDS) {
+      const { episode } = await run('reference', 'T9_adaptive_adversary', seed);
+      const i = episode.inst;
+      const trace = episode.api.trace;
+      expect(
+        count(trace, (e) => e.kind === 'rate_limit' || e.kind === 'server_error'),
+        `seed ${seed}`,
+      ).toBe(6);
+      // Replay progress (distinct real rows served / N) as it stood before each request.
+      const seen = new Uint8Array(i.n);
+      let distinct = 0;
+      for (const e of trace) {
+        if (e.kind === 'window' || e.kind === 'budget') continue;
+        const fault = e.kind === 'rate_limit' || e.kind === 'server_error' ? 1 : 0;
+        if (distinct / i.n < 0.5) early = { requests: early.requests + 1, faults: early.faults + fault };
+        else late = { requests: late.requests + 1, faults: late.faults + fault };
+        for (let pos = e.start; pos < e.start + e.count; pos++) {
+          const src = sourceAt(i, pos);
+          if (src >= 0 && seen[src] === 0) {
+            seen[src] = 1;
+            distinct += 1;
+          }
+        }
+      }
+      // Every repeated real row and every totals row comes after at least floor(N / 2) real rows.
+      const stream = new Uint8Array(i.n);
+      let realBefore = 0;
+      let dups = 0;
+      let totals = 0;
+      for (let pos = 0; pos < i.streamLength; pos++) {
+        const src = sourceAt(i, pos);
+        const artefact = src < 0 || stream[src] === 1;
+        if (artefact) {
+          expect(realBefore, `seed ${seed} position ${pos}`).toBeGreaterThanOrEqual(Math.floor(i.n / 2));
+          if (src < 0) totals += 1;
+          else dups += 1;
+        } else {
+          stream[src] = 1;
+          realBefore += 1;
+        }
+      }
+      expect(dups, `seed ${seed}`).toBeGreaterThan(0);
+      expect(totals, `seed ${seed}`).toBeGreaterThan(0);
+    }
+    const earlyRate = early.faults / early.requests;
+    const lateRate = late.faults / late.requests;
+    expect(late.requests).toBeGreaterThan(0);
+    // Measured on seeds 0..19: 16 faults in 384 requests below progress 0.5 (4.2 %), 104 in 538 at or
+    // above it (19.3 %).
+    expect(lateRate).toBeGreaterThan(3 * earlyRate);
+  });
+
+  it('T10: the default page size cannot finish within the budget of 50; it runs into 402s', async () => {
+    for (const seed of SEEDS) {
+      const i = inst('T10_constrained_budget', seed);
+      expect(i.task.request_budget).toBe(50);
+      expect(Math.ceil(i.streamLength / i.task.default_page_size), `seed ${seed}`).toBeGreaterThan(50);
+      const dps = await run('default-page-size', 'T10_constrained_budget', seed);
+      expect(dps.result.requests).toBe(50);
+      expect(dps.result.evidence.present as number, `seed ${seed}`).toBeLessThan(i.n);
+      const budget = dps.episode.api.trace.filter((e) => e.kind === 'budget');
+      expect(budget.length, `seed ${seed}`).toBeGreaterThan(0);
+      expect(budget.every((e) => e.status === 402)).toBe(true);
+      const replies = dps.calls.filter((c) => c.name === 'fetch_page' && c.reply.value?.status === 402);
+      expect(replies.length).toBe(budget.length);
+      expect(replies[0]!.reply.value!.requests_remaining).toBe(0);
+      // 402s are traced but cost no request and no time.
+      expect(dps.episode.api.requestsUsed).toBe(50);
+      expect(budget.at(-1)!.atMs).toBe(dps.episode.api.clockMs);
+    }
+  });
+});

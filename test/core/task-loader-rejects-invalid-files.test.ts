@@ -1,0 +1,161 @@
+/**
+ * The task loader: every shipped task file loads and passes the checks (min_pages, exact fault counts,
+ * reference plan <= 80 % of the budget); an invalid file fails fast with a TaskSpecError naming the file,
+ * the field and the problem.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deriveInstance } from '../../src/core/instance.js';
+import { referencePlan } from '../../src/core/judge/reference-plan.js';
+import { TaskSpecError } from '../../src/core/task-spec.js';
+import { defaultTasksDir, loadTaskFile, loadTasks } from '../../src/task-catalog.js';
+import { SEEDS } from './helpers.js';
+
+const dir = defaultTasksDir();
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const T4 = JSON.parse(readFileSync(join(dir, 'T4_rate_limit_429.json'), 'utf8')) as Record<string, unknown>;
+const tmp = mkdtempSync(join(tmpdir(), 'cb-tasks-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Writes `text` under `name` in a temp dir and loads it; returns the TaskSpecError it must throw. */
+function rejection(name: string, text: string): TaskSpecError {
+  const file = join(tmp, name);
+  writeFileSync(file, text);
+  try {
+    loadTaskFile(file, readFileSync(file, 'utf8'));
+  } catch (e) {
+    expect(e).toBeInstanceOf(TaskSpecError);
+    const err = e as TaskSpecError;
+    expect(err.file).toBe(file);
+    expect(err.message.startsWith(`${file}: `)).toBe(true);
+    return err;
+  }
+  throw new Error(`${name} was accepted`);
+}
+
+/** The text of T4 with the field at a dotted `path` set to `value` (no change without a path). */
+function t4With(path?: string, value?: unknown): string {
+  const copy = structuredClone(T4);
+  if (path !== undefined) {
+    const parts = path.split('.');
+    let node = copy;
+    for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
+    node[parts.at(-1)!] = value;
+  }
+  return JSON.stringify(copy, null, 2);
+}
+
+describe('every shipped task file loads', () => {
+  it('tasks/ holds T1..T10 and each passes the loader and its checks', () => {
+    expect(files).toHaveLength(10);
+    for (const f of files) {
+      const loaded = loadTaskFile(join(dir, f), readFileSync(join(dir, f), 'utf8'));
+      expect(`${loaded.spec.id}.json`).toBe(f);
+      expect(loaded.hash).toMatch(/^[0-9a-f]{16}$/);
+    }
+    const catalog = loadTasks();
+    expect(catalog.ids).toEqual([
+      'T1_single_page',
+      'T2_multi_page',
+      'T3_duplicates',
+      'T4_rate_limit_429',
+      'T5_server_error_500',
+      'T6_page_drift',
+      'T7_totals_trap',
+      'T8_mixed_faults',
+      'T9_adaptive_adversary',
+      'T10_constrained_budget',
+    ]);
+    // The checks hold on the tested seeds too, for every profile.
+    for (const id of catalog.ids) {
+      for (const profile of ['default', 'llm']) {
+        const task = catalog.resolve(id, profile);
+        for (const seed of SEEDS) {
+          const inst = deriveInstance(task, seed);
+          const plan = referencePlan(inst);
+          expect(plan.complete, `${id}/${profile} seed ${seed}`).toBe(true);
+          expect(plan.requests, `${id}/${profile} seed ${seed}`).toBeLessThanOrEqual(
+            0.8 * task.request_budget,
+          );
+          expect(inst.maxSizePages, `${id}/${profile} seed ${seed}`).toBeGreaterThanOrEqual(task.min_pages);
+        }
+      }
+    }
+  });
+});
+
+describe('an invalid task file fails with a message naming the file, the field and the problem', () => {
+  it('bad JSON', () => {
+    const e = rejection('T4_rate_limit_429.json', '{ "id": "T4_rate_limit_429", ');
+    expect(e.field).toBe('');
+    expect(e.message).toMatch(/invalid JSON/);
+  });
+
+  it('a field of the wrong type', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('request_budget', '100'));
+    expect(e.field).toBe('request_budget');
+    expect(e.message).toContain('request_budget');
+    expect(e.problem).toMatch(/number/i);
+  });
+
+  it('a nested field of the wrong type names its path', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('faults.rate_limit.retry_after_s.max', 'long'));
+    expect(e.field).toBe('faults.rate_limit.retry_after_s.max');
+  });
+
+  it('an unknown field', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('faults.rate_limit.burst', 3));
+    expect(e.message).toContain('burst');
+  });
+
+  it('default_page_size > max_page_size', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('default_page_size', 26));
+    expect(e.field).toBe('default_page_size');
+    expect(e.problem).toMatch(/max_page_size/);
+  });
+
+  it('min_pages higher than the stream allows', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('min_pages', 40));
+    expect(e.field).toBe('min_pages');
+    expect(e.problem).toMatch(/fewer than min_pages \(40\)/);
+  });
+
+  it('a multi-page task with min_pages below 4', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('min_pages', 2));
+    expect(e.field).toBe('min_pages');
+    expect(e.problem).toMatch(/>= 4/);
+  });
+
+  it('a fault count that does not fit its (page, attempt) slots', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('faults.rate_limit.count', 30));
+    expect(e.field).toBe('faults.rate_limit.count');
+    expect(e.problem).toMatch(/30 faults do not fit/);
+  });
+
+  it('a budget too small for the reference plan', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('request_budget', 14));
+    expect(e.field).toBe('request_budget');
+    expect(e.problem).toMatch(/80%|cannot finish/);
+  });
+
+  it('a problem inside a size profile names the profile', () => {
+    const e = rejection('T4_rate_limit_429.json', t4With('profiles.llm.min_pages', 40));
+    expect(e.field).toBe('profiles.llm.min_pages');
+  });
+
+  it('a file name that does not match the id', () => {
+    const e = rejection('T99_renamed.json', t4With());
+    expect(e.field).toBe('id');
+    expect(e.problem).toContain('T4_rate_limit_429.json');
+  });
+
+  it('loadTasks fails fast on a folder with one bad file, naming that file', () => {
+    const folder = mkdtempSync(join(tmp, 'dir-'));
+    for (const f of files) writeFileSync(join(folder, f), readFileSync(join(dir, f), 'utf8'));
+    writeFileSync(join(folder, 'T4_rate_limit_429.json'), t4With('max_page_size', 'big'));
+    expect(() => loadTasks(folder)).toThrow(TaskSpecError);
+    expect(() => loadTasks(folder)).toThrow(`${join(folder, 'T4_rate_limit_429.json')}: max_page_size`);
+  });
+});
