@@ -57,7 +57,9 @@ function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
 export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
   const totalsKeys = servedTotalsKeys(inst, st);
   const servedReal = st.servedReal;
-  // Keys of the query's form are deduplicated by slot (a bitmap); any other key by its string.
+  // Ground-truth keys are deduplicated by index, other keys of the query's form by slot (bitmaps made on
+  // first use), any other key by its string.
+  let seenTruth: Uint8Array | null = null;
   let seenSlot: Uint8Array | null = null;
   const seenOther = new Set<string>();
   let defective = 0;
@@ -105,13 +107,13 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     );
     let isTotals = false;
     if (slot >= 0) {
-      seenSlot ??= new Uint8Array(KEY_SLOTS);
-      if (seenSlot[slot] === 1) {
+      const seen = slot < inst.n ? (seenTruth ??= new Uint8Array(inst.n)) : (seenSlot ??= new Uint8Array(KEY_SLOTS));
+      if (seen[slot] === 1) {
         duplicates += 1;
         defective += 1;
         continue;
       }
-      seenSlot[slot] = 1;
+      seen[slot] = 1;
     } else {
       const key = `${row.period}|${row.reporterCode}|${row.partnerCode}|${row.flowCode}|${row.cmdCode}`;
       if (seenOther.has(key)) {
