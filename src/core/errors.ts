@@ -51,6 +51,16 @@ export const ERRORS = {
   },
   CB_ERR_CAPACITY: { status: 503, toolErrorType: 'execution_error', summary: 'the server is at session capacity' },
   CB_ERR_SESSION_NOT_FOUND: { status: 404, toolErrorType: 'execution_error', summary: 'no MCP session has this id' },
+  CB_ERR_SESSION_REQUIRED: {
+    status: 400,
+    toolErrorType: 'invalid_args',
+    summary: 'tools need a session: openenv/session/create, the MCP initialize handshake, or a /ws reset',
+  },
+  CB_ERR_HOST_NOT_ALLOWED: {
+    status: 403,
+    toolErrorType: 'transport_error',
+    summary: 'the Host header is not one of MCP_ALLOWED_HOSTS',
+  },
   // Transport errors.
   CB_ERR_INVALID_JSON: { status: 400, toolErrorType: 'invalid_args', summary: 'the body is not valid JSON' },
   CB_ERR_BODY_TOO_LARGE: { status: 413, toolErrorType: 'invalid_args', summary: 'the body exceeds the size limit' },

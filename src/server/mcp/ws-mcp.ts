@@ -1,0 +1,97 @@
+/**
+ * WebSocket /mcp (spec §4.4): bare JSON-RPC frames, one MCP session per connection. The session owns one
+ * episode, reset at connect from optional `?task_id=&seed=&profile=`. Session-level failures (capacity, a
+ * bad reset) are sent as a -32000 error with id null, then the socket closes; a frame that is not JSON
+ * gets -32700 "Parse error: <detail>"; everything else is OpenEnv JSON-RPC on this connection's session.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { Session, SessionStore } from '../../env/sessions.js';
+import { asBenchError, JSONRPC } from '../errors.js';
+import { episodeParams } from './http-bridge.js';
+import { handleJsonRpc, openMcpSession, protocolError, rpcError } from './jsonrpc.js';
+
+const OPEN = 1;
+
+/** The live WS /mcp sockets by session id (for the sweeper and shutdown). */
+export class McpSockets {
+  private readonly sockets = new Map<string, WebSocket>();
+
+  add(id: string, socket: WebSocket): void {
+    this.sockets.set(id, socket);
+  }
+  delete(id: string): void {
+    this.sockets.delete(id);
+  }
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  /** Closes sockets whose session is gone (reaped, or closed through openenv/session/close). */
+  sweep(store: SessionStore): void {
+    for (const [id, socket] of this.sockets) {
+      if (store.get(id) === undefined && socket.readyState === OPEN) socket.close(1000, 'session ended');
+    }
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.sockets.values()) if (socket.readyState === OPEN) socket.close(code, reason);
+  }
+}
+
+const text = (data: RawData): string =>
+  Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.from(data as ArrayBuffer).toString('utf8');
+
+export function mcpSocketHandler(store: SessionStore, sockets: McpSockets) {
+  return (socket: WebSocket, req: FastifyRequest): void => {
+    let session: Session | null = null;
+    let queue: Promise<void> = Promise.resolve();
+    const send = (body: unknown) => {
+      if (socket.readyState === OPEN) socket.send(JSON.stringify(body));
+    };
+
+    const handle = async (data: RawData): Promise<void> => {
+      if (session === null || socket.readyState !== OPEN) return;
+      if (store.get(session.id) !== session) {
+        send(
+          protocolError(
+            null,
+            JSONRPC.SERVER_ERROR,
+            'this MCP session has ended (closed or idle timeout); reconnect',
+          ),
+        );
+        socket.close(1000, 'session ended');
+        return;
+      }
+      store.touch(session);
+      let body: unknown;
+      try {
+        body = JSON.parse(text(data));
+      } catch (e) {
+        return send(protocolError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(e as Error).message}`));
+      }
+      send(await handleJsonRpc({ store, wsSession: session }, body));
+    };
+
+    // Listeners first, synchronously: @fastify/websocket drops frames that arrive before they exist.
+    socket.on('message', (data) => {
+      queue = queue.then(() => handle(data)).catch((err) => req.log.error({ err }, 'WS /mcp handler failed'));
+    });
+    socket.on('close', () => {
+      if (session !== null) {
+        sockets.delete(session.id);
+        store.close(session.id);
+      }
+    });
+
+    try {
+      session = openMcpSession(store, episodeParams(req));
+      sockets.add(session.id, socket);
+    } catch (e) {
+      send(rpcError(null, JSONRPC.SERVER_ERROR, asBenchError(e)));
+      socket.close(1000, 'session error');
+    }
+  };
+}
