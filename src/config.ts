@@ -20,7 +20,11 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENABLE_WEB_INTERFACE: bool.default(false),
   /** Largest HTTP body, WS frame and MCP request, in bytes. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * MiB),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * MiB),
   /** Deployment secret mixed into every stream key; only its hash is ever shown. */
   SEED_SALT: z.string().default(''),
   /** Allowed Host headers for /mcp (comma-separated); empty allows any (needed behind Docker and HF Spaces). */
@@ -35,7 +39,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
     const v = env[key];

@@ -6,9 +6,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTask } from './core/task-checks.js';
 import { BenchError } from './core/errors.js';
-import { DEFAULT_PROFILE, parseTaskSpec, type ResolvedTask, resolveTask, type TaskSpec, TaskSpecError } from './core/task-spec.js';
+import { checkTask } from './core/task-checks.js';
+import {
+  DEFAULT_PROFILE,
+  parseTaskSpec,
+  type ResolvedTask,
+  resolveTask,
+  type TaskSpec,
+  TaskSpecError,
+} from './core/task-spec.js';
 
 export interface LoadedTask {
   readonly spec: TaskSpec;
@@ -26,7 +33,9 @@ export class TaskCatalog {
 
   /** Task ids in numeric order (T1 .. T10). */
   get ids(): string[] {
-    return [...this.byId.keys()].sort((a, b) => Number(a.slice(1).split('_')[0]) - Number(b.slice(1).split('_')[0]));
+    return [...this.byId.keys()].sort(
+      (a, b) => Number(a.slice(1).split('_')[0]) - Number(b.slice(1).split('_')[0]),
+    );
   }
 
   get(id: string): LoadedTask | undefined {
@@ -40,7 +49,10 @@ export class TaskCatalog {
     if (hit !== undefined) return hit;
     const t = this.byId.get(id);
     if (t === undefined) {
-      throw new BenchError('CB_ERR_UNKNOWN_TASK', `unknown task_id '${id}'; known tasks: ${this.ids.join(', ')}`);
+      throw new BenchError(
+        'CB_ERR_UNKNOWN_TASK',
+        `unknown task_id '${id}'; known tasks: ${this.ids.join(', ')}`,
+      );
     }
     const r = resolveTask(t.spec, t.hash, profile);
     this.resolved.set(cacheKey, r);

@@ -20,7 +20,12 @@ export class InProcessEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const task = this.catalog.resolve(opts.task_id, opts.profile);
     this.counter += 1;
-    this.episode = new Episode({ task, seed: opts.seed, episodeId: `local-${this.counter}`, salt: this.salt });
+    this.episode = new Episode({
+      task,
+      seed: opts.seed,
+      episodeId: `local-${this.counter}`,
+      salt: this.salt,
+    });
     return this.episode.taskInfo();
   }
 
@@ -29,7 +34,12 @@ export class InProcessEnv implements EnvConnection {
     const r = this.episode.callTool(name, args);
     return r.outcome.ok
       ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
-      : { value: null, error: { code: r.outcome.error.code, message: r.outcome.error.message }, done: r.done, reward: r.reward };
+      : {
+          value: null,
+          error: { code: r.outcome.error.code, message: r.outcome.error.message },
+          done: r.done,
+          reward: r.reward,
+        };
   }
 
   async close(): Promise<void> {

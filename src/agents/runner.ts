@@ -21,7 +21,11 @@ export interface EpisodeResult {
 
 const ZERO = Object.fromEntries(DIMENSIONS.map((d) => [d, 0])) as Record<Dimension, number>;
 
-export async function runEpisode(env: EnvConnection, agent: Agent, opts: ResetOptions): Promise<EpisodeResult> {
+export async function runEpisode(
+  env: EnvConnection,
+  agent: Agent,
+  opts: ResetOptions,
+): Promise<EpisodeResult> {
   const info = await env.reset(opts);
   let final: ToolReply | null = null;
   const watched: EnvConnection = {
@@ -36,7 +40,12 @@ export async function runEpisode(env: EnvConnection, agent: Agent, opts: ResetOp
   await agent.run(watched);
   const end = final as ToolReply | null;
   const breakdown = end?.value?.breakdown as
-    | { score: number; end_reason: string; dimensions: Record<Dimension, { points: number }>; evidence: Record<string, number | string> }
+    | {
+        score: number;
+        end_reason: string;
+        dimensions: Record<Dimension, { points: number }>;
+        evidence: Record<string, number | string>;
+      }
     | undefined;
   const base = {
     task_id: info.task_id as string,
@@ -62,7 +71,10 @@ export async function runEpisode(env: EnvConnection, agent: Agent, opts: ResetOp
   return {
     ...base,
     score: breakdown.score,
-    dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, breakdown.dimensions[d].points])) as Record<Dimension, number>,
+    dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, breakdown.dimensions[d].points])) as Record<
+      Dimension,
+      number
+    >,
     requests: breakdown.evidence.r as number,
     virtual_time_s: breakdown.evidence.t_s as number,
     end_reason: breakdown.end_reason,

@@ -33,7 +33,8 @@ export interface SolveState {
   readonly rows: Record<string, unknown>[];
 }
 
-const keyOf = (r: Record<string, unknown>) => `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
+const keyOf = (r: Record<string, unknown>) =>
+  `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
 
 export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promise<void> {
   const retry = flaws.retry ?? 'canonical';
@@ -45,7 +46,12 @@ export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promis
 
   const log: unknown[] = [];
   const distinct = new Set<string>();
-  const state: SolveState = { taskInfo, totalPages: Number.POSITIVE_INFINITY, totalRows: Number.POSITIVE_INFINITY, rows: [] };
+  const state: SolveState = {
+    taskInfo,
+    totalPages: Number.POSITIVE_INFINITY,
+    totalRows: Number.POSITIVE_INFINITY,
+    rows: [],
+  };
   const lost = new Set<number>();
   let waitS = 0;
   let stopped = false;
@@ -102,7 +108,8 @@ export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promis
       if (lost.has(p)) continue;
       await fetchUntilServed(p);
     }
-    const singlePass = flaws.completenessCheck === false || flaws.pageLimit !== undefined || retry === 'lose-page';
+    const singlePass =
+      flaws.completenessCheck === false || flaws.pageLimit !== undefined || retry === 'lose-page';
     if (distinct.size >= state.totalRows || singlePass) break;
   }
 

@@ -32,7 +32,11 @@ export interface Agent {
 }
 
 /** Shorthand for a tool call that must succeed (a tool error here is a bug in the agent). */
-export async function call(env: EnvConnection, name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function call(
+  env: EnvConnection,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const r = await env.callTool(name, args);
   if (r.value === null) throw new Error(`${name} failed: ${r.error?.code} ${r.error?.message}`);
   return r.value;

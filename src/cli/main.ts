@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The comtradebench command line. */
 import { parseArgs } from 'node:util';
+import { type Config, ConfigSchema } from '../config.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
 import { loadTasks } from '../task-catalog.js';
 import { UsageError } from './args.js';
@@ -9,14 +10,29 @@ import { runCommand } from './run.js';
 const USAGE = `usage:
   comtradebench run --agent <name> --tasks <all|T1_single_page,...> --seeds <a..b|list>
                     [--profile default|llm] [--json FILE] [--jsonl FILE] [--concurrency N] [--no-progress]
+                    [--url ws://host:port]   run against a live server over /ws (one session per worker)
+  comtradebench serve [--host H] [--port N]   start the OpenEnv server (env: PORT, HOST, MAX_CONCURRENT_ENVS,
+                    SESSION_TIMEOUT_S, LOG_LEVEL, ENABLE_WEB_INTERFACE, MAX_BODY_BYTES, SEED_SALT, TASKS_DIR)
   comtradebench tasks            list the tasks
   comtradebench agents           list the agents and their flaws
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const catalog = loadTasks();
   switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { host: { type: 'string' }, port: { type: 'string' } },
+        strict: true,
+      });
+      const overrides: Record<string, string> = {};
+      if (values.host !== undefined) overrides.HOST = values.host;
+      if (values.port !== undefined) overrides.PORT = values.port;
+      const { serveOrExit } = await import('../server/main.js');
+      await serveOrExit(parseOverrides(overrides));
+      return 0;
+    }
     case 'run': {
       const { values } = parseArgs({
         args: rest,
@@ -29,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
           jsonl: { type: 'string' },
           concurrency: { type: 'string', default: '1' },
           'no-progress': { type: 'boolean', default: false },
+          url: { type: 'string' },
         },
         strict: true,
       });
@@ -36,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
         throw new UsageError(`--concurrency must be an integer from 1 to 1024, got '${values.concurrency}'`);
       }
-      await runCommand(catalog, {
+      const url = values.url;
+      const { connectRemote } = await import('../client/ws-client.js');
+      await runCommand(loadTasks(), {
         agent: values.agent,
         tasks: values.tasks,
         seeds: values.seeds,
@@ -44,19 +63,23 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
         jsonl: values.jsonl,
         concurrency,
+        connect: url === undefined ? undefined : () => connectRemote(url),
         progress: !values['no-progress'] && process.stderr.isTTY === true,
       });
       return 0;
     }
-    case 'tasks':
+    case 'tasks': {
+      const catalog = loadTasks();
       for (const id of catalog.ids) {
         const t = catalog.resolve(id);
         process.stdout.write(`${id.padEnd(24)} ${t.challenge.padEnd(20)} ${t.title}\n`);
       }
       return 0;
+    }
     case 'agents': {
       const { agents } = await import('../agents/index.js');
-      for (const a of agents(catalog).values()) process.stdout.write(`${a.name.padEnd(18)} ${a.description}\n`);
+      for (const a of agents(loadTasks()).values())
+        process.stdout.write(`${a.name.padEnd(18)} ${a.description}\n`);
       return 0;
     }
     case undefined:
@@ -70,16 +93,37 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** --host/--port as config overrides, checked by the same schema as the environment variables (only those given). */
+function parseOverrides(raw: Record<string, string>): Partial<Config> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const field = ConfigSchema.shape[key as 'HOST' | 'PORT'];
+    const parsed = field.safeParse(value);
+    if (!parsed.success)
+      throw new UsageError(`bad --${key.toLowerCase()} '${value}': ${parsed.error.issues[0]?.message}`);
+    out[key] = parsed.data;
+  }
+  return out as Partial<Config>;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       process.stderr.write(`comtradebench: ${err.message}\n${USAGE}`);
       process.exitCode = 2;
+    } else if (err instanceof Error && err.name === 'RemoteEnvError') {
+      process.stderr.write(`comtradebench: ${err.message}\n`);
+      process.exitCode = 1;
     } else {
-      process.stderr.write(`comtradebench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `comtradebench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 1;
     }
   },

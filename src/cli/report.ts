@@ -1,7 +1,7 @@
 /** Aggregates episode results into the per-task summary printed as a table and written with --json. */
 import Table from 'cli-table3';
-import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
 import type { EpisodeResult } from '../agents/runner.js';
+import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
 
 export interface TaskSummary {
   readonly task_id: string;
@@ -26,7 +26,12 @@ export interface RunSummary {
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-export function summarise(agent: string, profile: string, results: readonly EpisodeResult[], taskOrder: readonly string[]): RunSummary {
+export function summarise(
+  agent: string,
+  profile: string,
+  results: readonly EpisodeResult[],
+  taskOrder: readonly string[],
+): RunSummary {
   const tasks: TaskSummary[] = [];
   for (const id of taskOrder) {
     const rs = results.filter((r) => r.task_id === id);
@@ -38,10 +43,9 @@ export function summarise(agent: string, profile: string, results: readonly Epis
       mean_score: r4(mean(scores)),
       min_score: Math.min(...scores),
       max_score: Math.max(...scores),
-      mean_dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, r4(mean(rs.map((r) => r.dimensions[d])))])) as Record<
-        Dimension,
-        number
-      >,
+      mean_dimensions: Object.fromEntries(
+        DIMENSIONS.map((d) => [d, r4(mean(rs.map((r) => r.dimensions[d])))]),
+      ) as Record<Dimension, number>,
       mean_requests: r4(mean(rs.map((r) => r.requests))),
     });
   }
@@ -72,7 +76,14 @@ export function renderTable(summary: RunSummary): string {
   });
   const f = (x: number) => x.toFixed(2);
   for (const t of summary.tasks) {
-    table.push([t.task_id, t.episodes, f(t.mean_score), f(t.min_score), ...DIMENSIONS.map((d) => f(t.mean_dimensions[d])), f(t.mean_requests)]);
+    table.push([
+      t.task_id,
+      t.episodes,
+      f(t.mean_score),
+      f(t.min_score),
+      ...DIMENSIONS.map((d) => f(t.mean_dimensions[d])),
+      f(t.mean_requests),
+    ]);
   }
   table.push(['all', summary.episodes, f(summary.mean_score), '', ...DIMENSIONS.map(() => ''), '']);
   return `agent ${summary.agent}, profile ${summary.profile}\n${table.toString()}`;

@@ -1,8 +1,8 @@
 /** `comtradebench run`: runs an agent over tasks x seeds, in-process or against a server, and reports. */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { agents } from '../agents/index.js';
 import { InProcessEnv } from '../agents/in-process.js';
+import { agents } from '../agents/index.js';
 import { type EpisodeResult, runEpisode } from '../agents/runner.js';
 import type { EnvConnection } from '../agents/types.js';
 import type { TaskCatalog } from '../task-catalog.js';
@@ -25,7 +25,8 @@ export interface RunOptions {
 export async function runCommand(catalog: TaskCatalog, opts: RunOptions): Promise<EpisodeResult[]> {
   const registry = agents(catalog);
   const agent = registry.get(opts.agent);
-  if (agent === undefined) throw new UsageError(`unknown agent '${opts.agent}'; agents: ${[...registry.keys()].join(', ')}`);
+  if (agent === undefined)
+    throw new UsageError(`unknown agent '${opts.agent}'; agents: ${[...registry.keys()].join(', ')}`);
   const taskIds = parseTasks(opts.tasks, catalog.ids);
   for (const id of taskIds) catalog.resolve(id, opts.profile);
   const seeds = parseSeeds(opts.seeds);
@@ -33,7 +34,11 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions): Promis
 
   const bar = opts.progress
     ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: '{bar} {value}/{total} episodes | {eps} eps/s | {task}', hideCursor: true },
+        {
+          stream: process.stderr,
+          format: '{bar} {value}/{total} episodes | {eps} eps/s | {task}',
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -56,7 +61,10 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions): Promis
         done += 1;
         if (jsonl !== null) writeSync(jsonl, `${JSON.stringify(r)}\n`);
         const secs = (performance.now() - started) / 1000;
-        bar?.update(done, { eps: (done / Math.max(secs, 1e-9)).toFixed(0), task: `${job.task_id} seed ${job.seed}` });
+        bar?.update(done, {
+          eps: (done / Math.max(secs, 1e-9)).toFixed(0),
+          task: `${job.task_id} seed ${job.seed}`,
+        });
       }
     } finally {
       await env.close();
@@ -71,7 +79,10 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions): Promis
   const elapsed = (performance.now() - started) / 1000;
   const summary = summarise(agent.name, opts.profile, results, taskIds);
   process.stdout.write(`${renderTable(summary)}\n`);
-  process.stderr.write(`${results.length} episodes in ${elapsed.toFixed(2)} s (${(results.length / elapsed).toFixed(1)} episodes/s)\n`);
-  if (opts.json !== undefined) writeFileSync(opts.json, `${JSON.stringify({ episodes: results, summary }, null, 2)}\n`);
+  process.stderr.write(
+    `${results.length} episodes in ${elapsed.toFixed(2)} s (${(results.length / elapsed).toFixed(1)} episodes/s)\n`,
+  );
+  if (opts.json !== undefined)
+    writeFileSync(opts.json, `${JSON.stringify({ episodes: results, summary }, null, 2)}\n`);
   return results;
 }

@@ -70,7 +70,13 @@ export function progress(inst: Instance, st: ApiState): number {
 }
 
 /** Runs one (already validated) request. `pageSize` is the locked size. */
-export function fetchPage(inst: Instance, st: ApiState, page: number, pageSize: number, waitMs: number): TraceEntry {
+export function fetchPage(
+  inst: Instance,
+  st: ApiState,
+  page: number,
+  pageSize: number,
+  waitMs: number,
+): TraceEntry {
   const task = inst.task;
   const seq = st.trace.length + 1;
   const base = { seq, page, waitMs, attempt: 0, servedAttempt: 0, start: 0, count: 0, retryAfterMs: 0 };

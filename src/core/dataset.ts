@@ -73,7 +73,8 @@ function modInverse(a: number, m: number): number {
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 // Per-row amounts, each a stateless hash of (data key, index); no intermediate objects.
-const qtyUnitOf = (dataKey: number, i: number) => QTY_UNITS[hash(dataKey, 1, (i / PER_CMD) | 0) % QTY_UNITS.length]!;
+const qtyUnitOf = (dataKey: number, i: number) =>
+  QTY_UNITS[hash(dataKey, 1, (i / PER_CMD) | 0) % QTY_UNITS.length]!;
 const netWgtOf = (dataKey: number, i: number) => 1 + (hash(dataKey, 2, i) % 5_000_000);
 const qtyOf = (dataKey: number, i: number, unit: number, netWgt: number) =>
   unit === 8 ? netWgt : 1 + (hash(dataKey, 3, i) % 100_000);
@@ -164,7 +165,11 @@ export function keySlot(
   const month = digits(period, 4, 6);
   if (month < 1 || month > 12) return -1;
   if (flowCode !== 'M' && flowCode !== 'X') return -1;
-  if (cmdCode.charCodeAt(0) !== query.hsChapter.charCodeAt(0) || cmdCode.charCodeAt(1) !== query.hsChapter.charCodeAt(1)) return -1;
+  if (
+    cmdCode.charCodeAt(0) !== query.hsChapter.charCodeAt(0) ||
+    cmdCode.charCodeAt(1) !== query.hsChapter.charCodeAt(1)
+  )
+    return -1;
   const suffix = digits(cmdCode, 2, 6);
   if (suffix < 0) return -1;
   const cmdIdx = (((suffix - inst.cmdOffset) % CMD_MODULUS) + CMD_MODULUS) % CMD_MODULUS;

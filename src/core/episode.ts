@@ -90,7 +90,10 @@ export class Episode {
     } else {
       const parsed = tool.input.safeParse(rawArgs ?? {});
       if (!parsed.success) {
-        outcome = { ok: false, error: new BenchError('CB_ERR_INVALID_ARGUMENT', describeIssues(name, parsed.error)) };
+        outcome = {
+          ok: false,
+          error: new BenchError('CB_ERR_INVALID_ARGUMENT', describeIssues(name, parsed.error)),
+        };
       } else {
         try {
           outcome = { ok: true, value: tool.handler(this, parsed.data) };
@@ -111,7 +114,14 @@ export class Episode {
   /** Ends the episode without a submission (step limit, idle reap, close): it scores 0. */
   end(reason: Exclude<EndReason, 'submitted'>): Breakdown {
     if (this.ended === null) {
-      const breakdown = judge({ inst: this.inst, api: this.api, entries: null, runLog: undefined, endReason: reason, plan: this.plan });
+      const breakdown = judge({
+        inst: this.inst,
+        api: this.api,
+        entries: null,
+        runLog: undefined,
+        endReason: reason,
+        plan: this.plan,
+      });
       this.ended = { reason, breakdown };
     }
     return this.ended.breakdown;
@@ -160,7 +170,12 @@ export class Episode {
     };
   }
 
-  versions(): { benchmark_version: string; judge_version: string; task_hash: string; seed_salt_hash: string | null } {
+  versions(): {
+    benchmark_version: string;
+    judge_version: string;
+    task_hash: string;
+    seed_salt_hash: string | null;
+  } {
     return {
       benchmark_version: BENCHMARK_VERSION,
       judge_version: JUDGE_VERSION,
@@ -178,7 +193,10 @@ export class Episode {
       );
     }
     if (waitS !== undefined && waitS > t.max_wait_s) {
-      throw new BenchError('CB_ERR_INVALID_ARGUMENT', `wait_s must be between 0 and max_wait_s (${t.max_wait_s}) for ${t.id}`);
+      throw new BenchError(
+        'CB_ERR_INVALID_ARGUMENT',
+        `wait_s must be between 0 and max_wait_s (${t.max_wait_s}) for ${t.id}`,
+      );
     }
     const locked = this.api.pageSize;
     if (locked !== null && pageSize !== undefined && pageSize !== locked) {

@@ -5,7 +5,12 @@
  */
 
 /** OpenEnv CallToolObservation error types. */
-export type ToolErrorType = 'execution_error' | 'invalid_args' | 'transport_error' | 'tool_not_found' | 'timeout';
+export type ToolErrorType =
+  | 'execution_error'
+  | 'invalid_args'
+  | 'transport_error'
+  | 'tool_not_found'
+  | 'timeout';
 
 export interface ErrorDef {
   readonly status: number;
@@ -15,7 +20,11 @@ export interface ErrorDef {
 
 export const ERRORS = {
   // Tool-level errors (reported inside a tool result, the episode continues).
-  CB_ERR_INVALID_ARGUMENT: { status: 422, toolErrorType: 'invalid_args', summary: 'a tool argument is invalid' },
+  CB_ERR_INVALID_ARGUMENT: {
+    status: 422,
+    toolErrorType: 'invalid_args',
+    summary: 'a tool argument is invalid',
+  },
   CB_ERR_PAGE_SIZE_LOCKED: {
     status: 422,
     toolErrorType: 'invalid_args',
@@ -36,21 +45,41 @@ export const ERRORS = {
   // Environment and session errors.
   CB_ERR_VALIDATION: { status: 422, toolErrorType: 'invalid_args', summary: 'the request failed validation' },
   CB_ERR_UNKNOWN_TASK: { status: 404, toolErrorType: 'invalid_args', summary: 'no task has this id' },
-  CB_ERR_UNKNOWN_PROFILE: { status: 422, toolErrorType: 'invalid_args', summary: 'the task has no such size profile' },
-  CB_ERR_NOT_RESET: { status: 409, toolErrorType: 'execution_error', summary: 'no episode yet: call reset first' },
+  CB_ERR_UNKNOWN_PROFILE: {
+    status: 422,
+    toolErrorType: 'invalid_args',
+    summary: 'the task has no such size profile',
+  },
+  CB_ERR_NOT_RESET: {
+    status: 409,
+    toolErrorType: 'execution_error',
+    summary: 'no episode yet: call reset first',
+  },
   CB_ERR_EPISODE_ID_REQUIRED: {
     status: 400,
     toolErrorType: 'invalid_args',
     summary: 'this request needs an episode_id (body, ?episode_id= or X-Episode-Id)',
   },
-  CB_ERR_EPISODE_NOT_FOUND: { status: 404, toolErrorType: 'execution_error', summary: 'no live episode has this id' },
+  CB_ERR_EPISODE_NOT_FOUND: {
+    status: 404,
+    toolErrorType: 'execution_error',
+    summary: 'no live episode has this id',
+  },
   CB_ERR_EPISODE_CONFLICT: {
     status: 409,
     toolErrorType: 'execution_error',
     summary: 'the episode_id belongs to a live episode of another session',
   },
-  CB_ERR_CAPACITY: { status: 503, toolErrorType: 'execution_error', summary: 'the server is at session capacity' },
-  CB_ERR_SESSION_NOT_FOUND: { status: 404, toolErrorType: 'execution_error', summary: 'no MCP session has this id' },
+  CB_ERR_CAPACITY: {
+    status: 503,
+    toolErrorType: 'execution_error',
+    summary: 'the server is at session capacity',
+  },
+  CB_ERR_SESSION_NOT_FOUND: {
+    status: 404,
+    toolErrorType: 'execution_error',
+    summary: 'no MCP session has this id',
+  },
   CB_ERR_SESSION_REQUIRED: {
     status: 400,
     toolErrorType: 'invalid_args',
@@ -63,7 +92,11 @@ export const ERRORS = {
   },
   // Transport errors.
   CB_ERR_INVALID_JSON: { status: 400, toolErrorType: 'invalid_args', summary: 'the body is not valid JSON' },
-  CB_ERR_BODY_TOO_LARGE: { status: 413, toolErrorType: 'invalid_args', summary: 'the body exceeds the size limit' },
+  CB_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    toolErrorType: 'invalid_args',
+    summary: 'the body exceeds the size limit',
+  },
   CB_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     toolErrorType: 'invalid_args',
@@ -76,7 +109,11 @@ export const ERRORS = {
     toolErrorType: 'transport_error',
     summary: 'this path is a WebSocket endpoint: connect with an Upgrade request',
   },
-  CB_ERR_SHUTTING_DOWN: { status: 503, toolErrorType: 'execution_error', summary: 'the server is shutting down' },
+  CB_ERR_SHUTTING_DOWN: {
+    status: 503,
+    toolErrorType: 'execution_error',
+    summary: 'the server is shutting down',
+  },
   CB_ERR_INTERNAL: { status: 500, toolErrorType: 'execution_error', summary: 'internal error' },
 } as const satisfies Record<string, ErrorDef>;
 

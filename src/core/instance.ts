@@ -29,7 +29,12 @@ export interface TotalsInfo {
 export interface Instance {
   readonly task: ResolvedTask;
   readonly seed: number;
-  readonly keys: { readonly data: number; readonly layout: number; readonly faults: number; readonly drift: number };
+  readonly keys: {
+    readonly data: number;
+    readonly layout: number;
+    readonly faults: number;
+    readonly drift: number;
+  };
   readonly query: Query;
   /** N: distinct real records (ground-truth rows). */
   readonly n: number;
@@ -65,7 +70,9 @@ export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Ins
   const plans: ArtefactPlan[] = [];
   if (task.faults.duplicates) plans.push(...planDuplicates(task.faults.duplicates, n, keys.layout));
   if (task.faults.totals) plans.push(...planTotals(task.faults.totals, n, keys.layout));
-  plans.sort((a, b) => a.anchor - b.anchor || a.order - b.order || (a.kind === b.kind ? 0 : a.kind === 'dup' ? -1 : 1));
+  plans.sort(
+    (a, b) => a.anchor - b.anchor || a.order - b.order || (a.kind === b.kind ? 0 : a.kind === 'dup' ? -1 : 1),
+  );
 
   const artPos = new Int32Array(plans.length);
   const artSrc = new Int32Array(plans.length);

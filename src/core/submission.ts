@@ -5,8 +5,8 @@
  */
 import type { ApiState } from './api.js';
 import { streamRow } from './dataset.js';
-import { pageOrder } from './faults/drift.js';
 import { BenchError } from './errors.js';
+import { pageOrder } from './faults/drift.js';
 import type { Instance } from './instance.js';
 
 export interface SubmissionArgs {
@@ -141,7 +141,13 @@ export function resolveRowId(inst: Instance, st: ApiState, id: unknown): Entry {
   const k = Number(m[2]);
   if (entry === undefined || entry.kind !== 'served' || k >= entry.count) return MALFORMED;
   const order = pageOrderOf(inst, entry);
-  return { ok: true, row: streamRow(inst, entry.start + (order === null ? k : order[k]!), id) as unknown as Record<string, unknown> };
+  return {
+    ok: true,
+    row: streamRow(inst, entry.start + (order === null ? k : order[k]!), id) as unknown as Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * that fit their slots exactly, distinct totals keys, and a reference plan that completes within 80 % of
  * the budget on a sample of seeds. Pure; the loader turns a failure into an error naming the file.
  */
-import { totalsCount, MAX_TOTALS_ROWS } from './faults/totals.js';
+import { MAX_TOTALS_ROWS, totalsCount } from './faults/totals.js';
 import { deriveInstance } from './instance.js';
 import { referencePlan } from './judge/reference-plan.js';
 import { DEFAULT_PROFILE, type ResolvedTask, resolveTask, type TaskSpec } from './task-spec.js';
@@ -20,14 +20,18 @@ export function checkTask(spec: TaskSpec, taskHash: string): TaskProblem | null 
   for (const profile of [DEFAULT_PROFILE, ...Object.keys(spec.profiles)]) {
     const problem = checkResolved(resolveTask(spec, taskHash, profile));
     if (problem !== null) {
-      return { field: profile === DEFAULT_PROFILE ? problem.field : `profiles.${profile}.${problem.field}`, problem: problem.problem };
+      return {
+        field: profile === DEFAULT_PROFILE ? problem.field : `profiles.${profile}.${problem.field}`,
+        problem: problem.problem,
+      };
     }
   }
   return null;
 }
 
 function checkResolved(t: ResolvedTask): TaskProblem | null {
-  if (t.default_page_size > t.max_page_size) return { field: 'default_page_size', problem: 'must be <= max_page_size' };
+  if (t.default_page_size > t.max_page_size)
+    return { field: 'default_page_size', problem: 'must be <= max_page_size' };
   // Real rows alone give a lower bound on the stream length, hence on the pages faults can use.
   const minPages = Math.ceil(t.rows.min / t.max_page_size);
   const multiPageFloor = t.faults.escalation ? 10 : 4;
@@ -43,7 +47,10 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
     if (f === undefined) continue;
     const capacity = minPages * f.max_consecutive - used;
     if (f.count > capacity) {
-      return { field: `faults.${kind}.count`, problem: `${f.count} faults do not fit ${capacity} free (page, attempt) slots` };
+      return {
+        field: `faults.${kind}.count`,
+        problem: `${f.count} faults do not fit ${capacity} free (page, attempt) slots`,
+      };
     }
     used += f.count;
   }
@@ -61,7 +68,8 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
       return { field: 'faults', problem: `seed ${seed} schedules ${scheduled} faults, not exactly ${used}` };
     }
     const plan = referencePlan(inst);
-    if (!plan.complete) return { field: 'request_budget', problem: `the reference plan cannot finish seed ${seed}` };
+    if (!plan.complete)
+      return { field: 'request_budget', problem: `the reference plan cannot finish seed ${seed}` };
     if (plan.requests > PLAN_BUDGET_SHARE * t.request_budget) {
       return {
         field: 'request_budget',

@@ -176,15 +176,27 @@ export function parseTaskSpec(file: string, text: string): TaskSpec {
 }
 
 /** Apply a size profile. Unknown profiles are an error naming the available ones. */
-export function resolveTask(spec: TaskSpec, taskHash: string, profile: string = DEFAULT_PROFILE): ResolvedTask {
+export function resolveTask(
+  spec: TaskSpec,
+  taskHash: string,
+  profile: string = DEFAULT_PROFILE,
+): ResolvedTask {
   let sized: TaskSpec = spec;
   if (profile !== DEFAULT_PROFILE) {
     const override = spec.profiles[profile];
     if (override === undefined) {
       const known = [DEFAULT_PROFILE, ...Object.keys(spec.profiles)].join(', ');
-      throw new BenchError('CB_ERR_UNKNOWN_PROFILE', `task ${spec.id} has no profile '${profile}' (known: ${known})`);
+      throw new BenchError(
+        'CB_ERR_UNKNOWN_PROFILE',
+        `task ${spec.id} has no profile '${profile}' (known: ${known})`,
+      );
     }
     sized = { ...spec, ...override };
   }
-  return { ...sized, profile, task_hash: taskHash, max_steps: sized.max_steps ?? 3 * sized.request_budget + 20 };
+  return {
+    ...sized,
+    profile,
+    task_hash: taskHash,
+    max_steps: sized.max_steps ?? 3 * sized.request_budget + 20,
+  };
 }

@@ -33,7 +33,12 @@ export const fetchPage = defineTool({
   input: z
     .object({
       page: z.number().int().min(1).describe('1-based page number'),
-      page_size: z.number().int().min(1).optional().describe('rows per page (1..max_page_size); locked by the first call'),
+      page_size: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('rows per page (1..max_page_size); locked by the first call'),
       wait_s: z
         .number()
         .min(0)
@@ -92,7 +97,8 @@ export const RULES = {
   budget:
     'Each fetch_page that reaches the API costs one request from request_budget; once spent, fetch_page returns ' +
     '402 budget_exhausted. get_task_info and submit_results are free. Every tool call counts towards max_steps.',
-  pages: 'total_rows is the number of distinct real records; a page beyond total_pages returns 200 with no rows.',
+  pages:
+    'total_rows is the number of distinct real records; a page beyond total_pages returns 200 with no rows.',
   data:
     'Rows may repeat (exact duplicates), pages may shift between requests, and summary rows (is_total true) may ' +
     'appear. Submit each real record once.',
@@ -107,4 +113,3 @@ export const FORMATS = {
     'and status, e.g. {"page":2,"status":200,"rows":50} or "page=2 status=429 retry_after_s=3". Events are ' +
     'checked against the server trace; lines without page and status are ignored.',
 } as const;
-

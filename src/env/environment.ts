@@ -46,14 +46,22 @@ export function validationError(what: string, error: z.ZodError): BenchError {
   const errors = error.issues.map((i) => ({ type: i.code, loc: i.path, msg: i.message }));
   const first = errors[0];
   const where = first && first.loc.length > 0 ? ` at ${first.loc.join('.')}` : '';
-  return new BenchError('CB_ERR_VALIDATION', `invalid ${what}${where}: ${first?.msg ?? 'invalid'}`, { errors });
+  return new BenchError('CB_ERR_VALIDATION', `invalid ${what}${where}: ${first?.msg ?? 'invalid'}`, {
+    errors,
+  });
 }
 
 /** The MCP CallToolResult of a core tool outcome (tool-level errors are results with is_error true). */
 export function toMcpResult(r: CallResult): McpCallResult {
   if (r.outcome.ok) {
     const value = r.outcome.value;
-    return { content: [{ type: 'text', text: JSON.stringify(value) }], structured_content: value, data: value, is_error: false, meta: null };
+    return {
+      content: [{ type: 'text', text: JSON.stringify(value) }],
+      structured_content: value,
+      data: value,
+      is_error: false,
+      meta: null,
+    };
   }
   const error = r.outcome.error.toJSON();
   const value = { error };
@@ -83,14 +91,21 @@ export class ComtradeEnvironment {
     const task = this.ctx.catalog.resolve(req.task_id ?? DEFAULT_TASK, req.profile);
     const episodeId = req.episode_id ?? randomBytes(16).toString('hex');
     if (this.ctx.episodeIdTaken(episodeId, this)) {
-      throw new BenchError('CB_ERR_EPISODE_CONFLICT', `episode_id '${episodeId}' is a live episode of another session; choose another id or omit it`);
+      throw new BenchError(
+        'CB_ERR_EPISODE_CONFLICT',
+        `episode_id '${episodeId}' is a live episode of another session; choose another id or omit it`,
+      );
     }
     const seed = req.seed ?? randomInt(0, 2 ** 32);
     const previous = this.ep;
     if (previous !== null && !previous.done) previous.end('closed');
     this.ep = new Episode({ task, seed, episodeId, salt: this.ctx.salt, saltHash: this.ctx.saltHash });
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
-    return { observation: { ...this.ep.taskInfo(), tools: toolSpecs() }, reward: NON_TERMINAL_REWARD, done: false };
+    return {
+      observation: { ...this.ep.taskInfo(), tools: toolSpecs() },
+      reward: NON_TERMINAL_REWARD,
+      done: false,
+    };
   }
 
   private live(): Episode {
@@ -105,21 +120,36 @@ export class ComtradeEnvironment {
     const action = parsed.data;
     const ep = this.live();
     if (action.type === 'list_tools') {
-      return { observation: { tools: toolSpecs() }, reward: ep.done ? ep.breakdown!.reward : NON_TERMINAL_REWARD, done: ep.done };
+      return {
+        observation: { tools: toolSpecs() },
+        reward: ep.done ? ep.breakdown!.reward : NON_TERMINAL_REWARD,
+        done: ep.done,
+      };
     }
     if (ep.done) {
-      throw new BenchError('CB_ERR_EPISODE_DONE', `episode ${ep.episodeId} has ended (${ep.endReason}); reset to start a new one`);
+      throw new BenchError(
+        'CB_ERR_EPISODE_DONE',
+        `episode ${ep.episodeId} has ended (${ep.endReason}); reset to start a new one`,
+      );
     }
     const r = ep.callTool(action.tool_name, action.arguments);
     const reward = r.done ? r.reward : NON_TERMINAL_REWARD;
     if (!r.outcome.ok && r.outcome.error.code === 'CB_ERR_UNKNOWN_TOOL') {
       return {
-        observation: { tool_name: action.tool_name, result: null, error: { error_type: 'tool_not_found', message: r.outcome.error.message } },
+        observation: {
+          tool_name: action.tool_name,
+          result: null,
+          error: { error_type: 'tool_not_found', message: r.outcome.error.message },
+        },
         reward,
         done: r.done,
       };
     }
-    return { observation: { tool_name: action.tool_name, result: toMcpResult(r), error: null }, reward, done: r.done };
+    return {
+      observation: { tool_name: action.tool_name, result: toMcpResult(r), error: null },
+      reward,
+      done: r.done,
+    };
   }
 
   /** A direct MCP tools/call (JSON-RPC paths). */

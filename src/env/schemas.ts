@@ -9,9 +9,25 @@ import { MAX_SEED } from '../core/versions.js';
 
 export const ResetRequest = z
   .object({
-    task_id: z.string().min(1).max(255).optional().describe('task id, e.g. T4_rate_limit_429 (default T1_single_page)'),
-    seed: z.number().int().min(0).max(MAX_SEED).optional().describe(`instance seed in [0, ${MAX_SEED}] (default: random)`),
-    episode_id: z.string().min(1).max(255).optional().describe('client-chosen episode id (default: random 128-bit)'),
+    task_id: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('task id, e.g. T4_rate_limit_429 (default T1_single_page)'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SEED)
+      .optional()
+      .describe(`instance seed in [0, ${MAX_SEED}] (default: random)`),
+    episode_id: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('client-chosen episode id (default: random 128-bit)'),
     profile: z.string().min(1).max(64).optional().describe('size profile: default or llm'),
   })
   .describe('Reset: start an episode. Unknown keys are ignored, as upstream OpenEnv does.');
@@ -33,7 +49,11 @@ export const Action = z
   .describe('An MCP action: list the tools, or call one.');
 export type Action = z.infer<typeof Action>;
 
-export const ToolSpec = z.object({ name: z.string(), description: z.string(), input_schema: z.record(z.string(), z.unknown()) });
+export const ToolSpec = z.object({
+  name: z.string(),
+  description: z.string(),
+  input_schema: z.record(z.string(), z.unknown()),
+});
 
 export const ToolError = z
   .object({
@@ -81,7 +101,9 @@ export const State = z
     step_count: z.number().int().min(0).default(0),
   })
   .catchall(z.unknown())
-  .describe('Base OpenEnv state; ComtradeBench adds task_id, seed, done, end_reason, budget and clock fields.');
+  .describe(
+    'Base OpenEnv state; ComtradeBench adds task_id, seed, done, end_reason, budget and clock fields.',
+  );
 
 /** Tool list entries as OpenEnv step observations give them (snake_case input_schema). */
 export function toolSpecs(): Array<z.infer<typeof ToolSpec>> {

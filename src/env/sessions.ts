@@ -54,7 +54,8 @@ export class SessionStore {
         return owner !== undefined && owner.env !== self;
       },
       onEpisode: (env, previousId, episodeId) => {
-        if (previousId !== null && this.byEpisode.get(previousId)?.env === env) this.byEpisode.delete(previousId);
+        if (previousId !== null && this.byEpisode.get(previousId)?.env === env)
+          this.byEpisode.delete(previousId);
         const s = this.byEnv.get(env);
         if (s !== undefined) this.byEpisode.set(episodeId, s);
       },
@@ -123,7 +124,10 @@ export class SessionStore {
   httpReset(body: unknown): { session: Session; result: ReturnType<ComtradeEnvironment['reset']> } {
     const requested = (body as { episode_id?: unknown } | null)?.episode_id;
     if (typeof requested === 'string' && this.episodeOwner(requested) !== undefined) {
-      throw new BenchError('CB_ERR_EPISODE_CONFLICT', `episode_id '${requested}' is a live episode; choose another id or omit it`);
+      throw new BenchError(
+        'CB_ERR_EPISODE_CONFLICT',
+        `episode_id '${requested}' is a live episode; choose another id or omit it`,
+      );
     }
     const session = this.open('http', randomUUID());
     try {
@@ -152,7 +156,10 @@ export class SessionStore {
     }
     const s = this.live.get(episodeId) ?? this.finished.get(episodeId);
     if (s === undefined || s.kind !== 'http') {
-      throw new BenchError('CB_ERR_EPISODE_NOT_FOUND', `no HTTP episode '${episodeId}' (it never existed, or was reaped); POST /reset to start one`);
+      throw new BenchError(
+        'CB_ERR_EPISODE_NOT_FOUND',
+        `no HTTP episode '${episodeId}' (it never existed, or was reaped); POST /reset to start one`,
+      );
     }
     return s;
   }
@@ -201,6 +208,10 @@ export class SessionStore {
   }
 
   stats(): { active_sessions: number; max_sessions: number; finished_http_episodes: number } {
-    return { active_sessions: this.live.size, max_sessions: this.opts.capacity, finished_http_episodes: this.finished.size };
+    return {
+      active_sessions: this.live.size,
+      max_sessions: this.opts.capacity,
+      finished_http_episodes: this.finished.size,
+    };
   }
 }

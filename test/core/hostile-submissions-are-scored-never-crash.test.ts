@@ -4,9 +4,9 @@
  * in the breakdown; envelope errors are invalid-argument errors after which the agent may submit again.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonBytes } from '../../src/core/submission.js';
 import { Episode } from '../../src/core/episode.js';
 import { DIMENSIONS } from '../../src/core/judge/index.js';
+import { jsonBytes } from '../../src/core/submission.js';
 import { catalog, cleanRows, errorCode, okValue, walkAllPages } from './helpers.js';
 
 interface Breakdown {
@@ -183,17 +183,18 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
 
   /*
    * Regression: the size check once counted a string as its UTF-16 length and every number as 8 bytes, so
-   * 9 Mi x 'é' (18,874,385 UTF-8 bytes) or 1,000,000 x -1.2345678901234567e-300 (25,000,010 bytes) passed.
+   * 9 Mi x 'é' (18,874,385 UTF-8 bytes) or 1,000,000 x -Math.PI * 1e-300 (25,000,010 bytes) passed.
    */
   it('jsonBytes is the exact UTF-8 size of the JSON serialisation', () => {
     const samples: unknown[] = [
-      { a: 'é€😀', b: [1, -2, 3.25, 1e21, -1.2345678901234567e-300, 0], c: null, d: true, e: false },
+      { a: 'é€😀', b: [1, -2, 3.25, 1e21, -Math.PI * 1e-300, 0], c: null, d: true, e: false },
       ['quote " backslash \\ newline \n tab \t bell \u0007 nul \u0000', [], {}, [[]], { x: {} }],
       { rows: [{ period: '202101', qty: 123456789012, v: 0.1 }], run_log: 'page=1 status=200\n' },
       -0,
       12345678901234,
     ];
-    for (const v of samples) expect(jsonBytes(v, Number.MAX_SAFE_INTEGER)).toBe(Buffer.byteLength(JSON.stringify(v)));
+    for (const v of samples)
+      expect(jsonBytes(v, Number.MAX_SAFE_INTEGER)).toBe(Buffer.byteLength(JSON.stringify(v)));
   });
 
   it('the size limit is in bytes of JSON: multi-byte strings and long numbers count in full', () => {
@@ -201,7 +202,7 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
     const multibyte = { data_jsonl: 'é'.repeat(9 * 1024 * 1024) };
     expect(Buffer.byteLength(JSON.stringify(multibyte))).toBeGreaterThan(MiB16);
     expect(errorCode(ep.callTool('submit_results', multibyte))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
-    const longNumbers = { rows: new Array(1_000_000).fill(-1.2345678901234567e-300) };
+    const longNumbers = { rows: new Array(1_000_000).fill(-Math.PI * 1e-300) };
     expect(Buffer.byteLength(JSON.stringify(longNumbers))).toBeGreaterThan(MiB16);
     expect(errorCode(ep.callTool('submit_results', longNumbers))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
     expect(submit(ep, { rows, run_log: log }).score).toBe(100);

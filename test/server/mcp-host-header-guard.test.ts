@@ -44,7 +44,11 @@ describe('Host header guard', () => {
       for (const payload of [list, initialize, {}]) {
         const r = await rpc(app, payload, { host: 'evil.example:8000' });
         expect(r.status).toBe(403);
-        expect(r.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, data: { code: 'CB_ERR_HOST_NOT_ALLOWED' } } });
+        expect(r.body).toMatchObject({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32000, data: { code: 'CB_ERR_HOST_NOT_ALLOWED' } },
+        });
         expect(r.body!.error.message).toMatch(/MCP_ALLOWED_HOSTS/);
       }
       expect(store.size).toBe(0);

@@ -1,5 +1,5 @@
-import { call } from '../types.js';
 import type { Agent } from '../types.js';
+import { call } from '../types.js';
 
 export const empty: Agent = {
   name: 'empty',

@@ -1,5 +1,5 @@
-import { call } from '../types.js';
 import type { Agent } from '../types.js';
+import { call } from '../types.js';
 import { inventRows } from './invent.js';
 
 export const fabricator: Agent = {

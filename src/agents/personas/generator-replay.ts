@@ -1,8 +1,8 @@
 import { truthRow } from '../../core/dataset.js';
 import { deriveInstance } from '../../core/instance.js';
 import type { TaskCatalog } from '../../task-catalog.js';
-import { call } from '../types.js';
 import type { Agent } from '../types.js';
+import { call } from '../types.js';
 
 /** Needs the project's task catalogue: it regenerates the instance offline from (task, profile, seed). */
 export function generatorReplay(catalog: TaskCatalog): Agent {

@@ -1,7 +1,11 @@
 /** Deterministic invented rows for the attacker personas: plausible for the query, never fetched. */
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-export function inventRows(info: Record<string, unknown>, count: number, offset: number): Record<string, unknown>[] {
+export function inventRows(
+  info: Record<string, unknown>,
+  count: number,
+  offset: number,
+): Record<string, unknown>[] {
   const q = info.query as Record<string, unknown>;
   const rows: Record<string, unknown>[] = [];
   for (let i = offset; i < offset + count; i++) {

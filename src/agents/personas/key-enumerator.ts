@@ -1,5 +1,5 @@
-import { call } from '../types.js';
 import type { Agent } from '../types.js';
+import { call } from '../types.js';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 

@@ -18,7 +18,13 @@ export function driftShift(spec: Drift, key: number, page: number, servedAttempt
 }
 
 /** The order in which a drifted page's `count` rows are served: a seeded permutation of 0..count-1. */
-export function pageOrder(spec: Drift, key: number, page: number, servedAttempt: number, count: number): number[] {
+export function pageOrder(
+  spec: Drift,
+  key: number,
+  page: number,
+  servedAttempt: number,
+  count: number,
+): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
   if (!spec.shuffle) return order;
   for (let i = count - 1; i > 0; i--) {

@@ -43,13 +43,18 @@ export function planSchedule(faults: FaultsSpec, pages: number, key: number): Fa
       const attempt = slot & 15;
       const fault: ScheduledFault =
         name === RATE_LIMIT && faults.rate_limit
-          ? { kind: RATE_LIMIT, retryAfterS: scheduledRetryAfterS(faults.rate_limit.retry_after_s, key, page, attempt) }
+          ? {
+              kind: RATE_LIMIT,
+              retryAfterS: scheduledRetryAfterS(faults.rate_limit.retry_after_s, key, page, attempt),
+            }
           : { kind: SERVER_ERROR };
       picked.push({ page, attempt, fault });
     }
   }
   // Pack each page's faults onto its first attempts, keeping their drawn order (ties broken by hash).
-  picked.sort((x, y) => x.page - y.page || x.attempt - y.attempt || hash(key, 73, x.page) - hash(key, 73, y.page));
+  picked.sort(
+    (x, y) => x.page - y.page || x.attempt - y.attempt || hash(key, 73, x.page) - hash(key, 73, y.page),
+  );
   const schedule = new Map<number, ScheduledFault[]>();
   for (const { page, fault } of picked) {
     const list = schedule.get(page);
@@ -59,6 +64,10 @@ export function planSchedule(faults: FaultsSpec, pages: number, key: number): Fa
   return schedule;
 }
 
-export function scheduledFault(schedule: FaultSchedule, page: number, attempt: number): ScheduledFault | null {
+export function scheduledFault(
+  schedule: FaultSchedule,
+  page: number,
+  attempt: number,
+): ScheduledFault | null {
   return schedule.get(page)?.[attempt - 1] ?? null;
 }

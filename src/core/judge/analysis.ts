@@ -4,7 +4,15 @@
  * a row is a totals row only if its key equals a totals row served in this episode.
  */
 import type { ApiState } from '../api.js';
-import { KEY_SLOTS, keySlot, matchesTruth, PRIMARY_KEY, ROW_SCHEMA, totalsKey, truthCents } from '../dataset.js';
+import {
+  KEY_SLOTS,
+  keySlot,
+  matchesTruth,
+  PRIMARY_KEY,
+  ROW_SCHEMA,
+  totalsKey,
+  truthCents,
+} from '../dataset.js';
 import type { Instance } from '../instance.js';
 import type { Entry } from '../submission.js';
 
@@ -107,7 +115,8 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     );
     let isTotals = false;
     if (slot >= 0) {
-      const seen = slot < inst.n ? (seenTruth ??= new Uint8Array(inst.n)) : (seenSlot ??= new Uint8Array(KEY_SLOTS));
+      const seen =
+        slot < inst.n ? (seenTruth ??= new Uint8Array(inst.n)) : (seenSlot ??= new Uint8Array(KEY_SLOTS));
       if (seen[slot] === 1) {
         duplicates += 1;
         defective += 1;

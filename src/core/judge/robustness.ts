@@ -8,7 +8,12 @@ import { correctnessFactor, type DimensionResult, type JudgeInputs, ratio } from
 
 export const ROBUSTNESS_MAX = 15;
 
-export function faultEvidence(inp: JudgeInputs): { faults: number; recovered: number; properly: number; logged: number } {
+export function faultEvidence(inp: JudgeInputs): {
+  faults: number;
+  recovered: number;
+  properly: number;
+  logged: number;
+} {
   const { trace, alignment } = inp;
   const last200 = new Map<number, number>();
   trace.forEach((e, i) => {
@@ -25,7 +30,8 @@ export function faultEvidence(inp: JudgeInputs): { faults: number; recovered: nu
     if ((last200.get(e.page) ?? -1) <= i) return;
     recovered += 1;
     const next = trace[i + 1];
-    if (e.kind === 'server_error' || next === undefined || next.atMs >= e.atMs + e.retryAfterMs) properly += 1;
+    if (e.kind === 'server_error' || next === undefined || next.atMs >= e.atMs + e.retryAfterMs)
+      properly += 1;
   });
   return { faults, recovered, properly, logged };
 }

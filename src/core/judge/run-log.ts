@@ -15,7 +15,9 @@ export interface RequestEvent {
 function fromObject(o: unknown): RequestEvent | null {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
   const { page, status } = o as Record<string, unknown>;
-  return Number.isInteger(page) && Number.isInteger(status) ? { page: page as number, status: status as number } : null;
+  return Number.isInteger(page) && Number.isInteger(status)
+    ? { page: page as number, status: status as number }
+    : null;
 }
 
 const INT = /^-?\d{1,15}$/;

@@ -24,10 +24,10 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import type { Config } from '../../config.js';
 import { BenchError } from '../../core/errors.js';
 import type { SessionStore } from '../../env/sessions.js';
-import { asBenchError, JSONRPC, jsonRpcError } from '../errors.js';
+import { asBenchError, jsonRpcError } from '../errors.js';
 import { routeMcpPost } from '../mcp/front.js';
 import { episodeParams, sendFetchResponse, toFetchRequest } from '../mcp/http-bridge.js';
-import { handleJsonRpc, PARSE_ERROR_RESPONSE, protocolError } from '../mcp/jsonrpc.js';
+import { handleJsonRpc, PARSE_ERROR_RESPONSE } from '../mcp/jsonrpc.js';
 import { McpSdkSessions } from '../mcp/sdk-sessions.js';
 import { McpSockets, mcpSocketHandler } from '../mcp/ws-mcp.js';
 
@@ -96,7 +96,10 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, opts)
     if (hosts.length === 0) return;
     const check = validateHostHeader(req.headers.host, hosts);
     if (!check.ok) {
-      const e = new BenchError('CB_ERR_HOST_NOT_ALLOWED', `Forbidden: ${check.message} (Host must be one of MCP_ALLOWED_HOSTS)`);
+      const e = new BenchError(
+        'CB_ERR_HOST_NOT_ALLOWED',
+        `Forbidden: ${check.message} (Host must be one of MCP_ALLOWED_HOSTS)`,
+      );
       return json(reply, e.status, jsonRpcError(null, e));
     }
   });

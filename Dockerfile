@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# ComtradeBench OpenEnv server. Build: docker build -t comtradebench .   Run: docker run -p 8000:8000 comtradebench
+# (scripts/ci-server-smoke.sh performs the same build and start commands on a checkout.)
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=8000 \
+    HOST=0.0.0.0 \
+    ENABLE_WEB_INTERFACE=true
+WORKDIR /app
+COPY package.json package-lock.json README.md openenv.yaml ./
+COPY tasks ./tasks
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://localhost:8000/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "dist/src/server/main.js"]

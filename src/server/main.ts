@@ -1,0 +1,54 @@
+/**
+ * The only place that listens. `node dist/src/server/main.js` (Docker, openenv.yaml) and `comtradebench serve`
+ * both call serve(): HOST/PORT from the environment, graceful shutdown on SIGTERM/SIGINT (refuse new requests,
+ * close /ws sessions with 1001, finish in-flight requests, exit 0). A bad configuration exits 1 with a message.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import { buildApp } from './app.js';
+
+/** How long a graceful shutdown may take before the process is killed. */
+const SHUTDOWN_DELAY_MS = 10_000;
+
+export async function serve(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+  const config = loadConfig(process.env, overrides);
+  const app = buildApp(config);
+  closeWithGrace(
+    { delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => app.log.error(m) } },
+    async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'shutting down after an uncaught error');
+      else app.log.info({ signal }, 'shutting down');
+      await app.close();
+    },
+  );
+  await app.listen({ host: config.HOST, port: config.PORT });
+  app.log.info(
+    {
+      max_concurrent_envs: config.MAX_CONCURRENT_ENVS,
+      session_timeout_s: config.SESSION_TIMEOUT_S,
+      web: config.ENABLE_WEB_INTERFACE,
+    },
+    'comtradebench ready',
+  );
+  return app;
+}
+
+/** Runs serve() and turns a startup failure into one clear line and exit code 1. */
+export function serveOrExit(overrides: Partial<Config> = {}): Promise<FastifyInstance | undefined> {
+  return serve(overrides).catch((e: unknown) => {
+    const why =
+      e instanceof ConfigError
+        ? `configuration error: ${e.message}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    process.stderr.write(`comtradebench: cannot start the server: ${why}\n`);
+    process.exit(1);
+  });
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) void serveOrExit();

@@ -1,0 +1,198 @@
+/**
+ * WebSocket /ws: OpenEnv's session protocol, exactly as upstream (openenv-protocol.md §3). One session per
+ * connection, opened after the upgrade; one reply per message, in order; `close` gets no reply.
+ *
+ * Close codes: 1000 after `close`, CAPACITY_REACHED, SESSION_ERROR and an idle reap; 1001 at shutdown;
+ * 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES. A plain GET /ws without an Upgrade is 426.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { z } from 'zod';
+import { BenchError } from '../../core/errors.js';
+import { validationError } from '../../env/environment.js';
+import type { Session, SessionStore } from '../../env/sessions.js';
+import { asBenchError, type WsErrorCode, wsCodeOf, wsErrorFrame } from '../errors.js';
+import { handleJsonRpc } from '../mcp/jsonrpc.js';
+
+const payload = z.record(z.string(), z.unknown());
+/** Client messages; extra keys are refused, as upstream's pydantic models do (extra="forbid"). */
+const Messages = {
+  reset: z.object({ type: z.literal('reset'), data: payload.optional() }).strict(),
+  step: z.object({ type: z.literal('step'), data: payload }).strict(),
+  state: z.object({ type: z.literal('state') }).strict(),
+  close: z.object({ type: z.literal('close') }).strict(),
+  mcp: z.object({ type: z.literal('mcp'), data: payload }).strict(),
+} as const;
+type MessageType = keyof typeof Messages;
+
+const OPEN = 1; // WebSocket.OPEN
+
+/** The live /ws sockets by session id, so the reaper and shutdown can close them. */
+export class WsConnections {
+  private readonly sockets = new Map<string, WebSocket>();
+
+  add(id: string, socket: WebSocket): void {
+    this.sockets.set(id, socket);
+  }
+  delete(id: string): void {
+    this.sockets.delete(id);
+  }
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  close(id: string, code: number, reason: string): void {
+    const s = this.sockets.get(id);
+    if (s !== undefined && s.readyState === OPEN) s.close(code, reason);
+  }
+
+  /** Closes every socket with `code`, waits for the closing handshakes, and drops the stragglers after `graceMs`. */
+  async closeAll(code: number, reason: string, graceMs: number): Promise<void> {
+    const all = [...this.sockets.values()];
+    const closed = all.map((s) =>
+      s.readyState === 3 ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r())),
+    );
+    for (const s of all) if (s.readyState === OPEN) s.close(code, reason);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => {
+      timer = setTimeout(r, graceMs);
+    });
+    await Promise.race([Promise.all(closed), late]);
+    clearTimeout(timer);
+    for (const s of all) if (s.readyState !== 3) s.terminate();
+  }
+}
+
+export interface WsRoutesOptions {
+  readonly store: SessionStore;
+  readonly conns: WsConnections;
+}
+
+export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store, conns }) => {
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    schema: { hide: true },
+    handler: async (_req, reply) => {
+      reply.header('upgrade', 'websocket');
+      throw new BenchError(
+        'CB_ERR_UPGRADE_REQUIRED',
+        '/ws is the OpenEnv WebSocket endpoint: connect with a WebSocket client (ws://host:port/ws)',
+      );
+    },
+    wsHandler: (socket, req) => {
+      let session: Session | null = null;
+      let queue: Promise<void> = Promise.resolve();
+
+      const send = (frame: string) => {
+        if (socket.readyState === OPEN) socket.send(frame);
+      };
+      const sendError = (code: WsErrorCode, e: BenchError) => send(wsErrorFrame(code, e));
+      const fatal = (e: BenchError) => {
+        sendError('SESSION_ERROR', e);
+        socket.close(1000, 'session error');
+      };
+
+      const handle = async (data: RawData, isBinary: boolean): Promise<void> => {
+        if (session === null || socket.readyState !== OPEN) return;
+        if (store.get(session.id) !== session)
+          return fatal(
+            new BenchError(
+              'CB_ERR_SESSION_NOT_FOUND',
+              'this session has ended (idle timeout or shutdown); reconnect',
+            ),
+          );
+        store.touch(session);
+        if (isBinary)
+          return fatal(
+            new BenchError(
+              'CB_ERR_UNSUPPORTED_MEDIA_TYPE',
+              'binary frames are not supported: send each message as a JSON text frame',
+            ),
+          );
+        const text = Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data as ArrayBuffer).toString('utf8');
+        let msg: unknown;
+        try {
+          msg = JSON.parse(text);
+        } catch (e) {
+          return sendError(
+            'INVALID_JSON',
+            new BenchError('CB_ERR_INVALID_JSON', `Invalid JSON: ${(e as Error).message}`),
+          );
+        }
+        if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+          return fatal(
+            new BenchError(
+              'CB_ERR_VALIDATION',
+              'a message must be a JSON object like {"type": "reset", "data": {...}}',
+            ),
+          );
+        }
+        const type = (msg as { type?: unknown }).type;
+        if (typeof type !== 'string' || !Object.hasOwn(Messages, type)) {
+          return sendError(
+            'UNKNOWN_TYPE',
+            new BenchError(
+              'CB_ERR_VALIDATION',
+              `Unknown message type: ${typeof type === 'string' ? type : ''}`,
+              { types: Object.keys(Messages) },
+            ),
+          );
+        }
+        const parsed = Messages[type as MessageType].safeParse(msg);
+        if (!parsed.success)
+          return sendError('VALIDATION_ERROR', validationError(`${type} message`, parsed.error));
+        const m = parsed.data as { type: MessageType; data?: Record<string, unknown> };
+        try {
+          switch (m.type) {
+            case 'reset':
+              return send(JSON.stringify({ type: 'observation', data: session.env.reset(m.data ?? {}) }));
+            case 'step':
+              return send(JSON.stringify({ type: 'observation', data: session.env.step(m.data) }));
+            case 'state':
+              return send(JSON.stringify({ type: 'state', data: session.env.state() }));
+            case 'mcp':
+              return send(
+                JSON.stringify({
+                  type: 'mcp',
+                  data: await handleJsonRpc({ store, wsSession: session }, m.data),
+                }),
+              );
+            case 'close':
+              store.close(session.id);
+              socket.close(1000, 'closed by client');
+              return;
+          }
+        } catch (e) {
+          if (!(e instanceof BenchError)) req.log.error({ err: e }, `/ws ${m.type} failed`);
+          const be = asBenchError(e);
+          return sendError(wsCodeOf(be), be);
+        }
+      };
+
+      // Listeners first, synchronously: @fastify/websocket drops frames that arrive before they exist.
+      socket.on('message', (data, isBinary) => {
+        queue = queue
+          .then(() => handle(data, isBinary))
+          .catch((err) => req.log.error({ err }, '/ws handler failed'));
+      });
+      socket.on('close', () => {
+        if (session !== null) {
+          conns.delete(session.id);
+          store.close(session.id);
+        }
+      });
+
+      try {
+        session = store.open('ws');
+        conns.add(session.id, socket);
+      } catch (e) {
+        const be = asBenchError(e);
+        sendError(be.code === 'CB_ERR_CAPACITY' ? 'CAPACITY_REACHED' : 'SESSION_ERROR', be);
+        socket.close(1000, be.code === 'CB_ERR_CAPACITY' ? 'server at capacity' : 'session error');
+      }
+    },
+  });
+};

@@ -1,0 +1,159 @@
+/** Shared helpers for the transport tests: a quiet config, a listening app, a raw /ws probe, an HTTP EnvConnection. */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import WebSocket from 'ws';
+import type { EnvConnection, ResetOptions, ToolReply } from '../../src/agents/types.js';
+import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { loadTasks, type TaskCatalog } from '../../src/task-catalog.js';
+
+export const catalog: TaskCatalog = loadTasks();
+
+/** The defaults, silenced, with overrides; never read from the test process's environment. */
+export function testConfig(over: Partial<Config> = {}): Config {
+  return loadConfig({}, { LOG_LEVEL: 'silent', ...over });
+}
+
+/** Listens on an ephemeral local port; returns the base ws:// URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/** A JSON body read loosely (tests assert on its shape). */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are arbitrary JSON, checked by expect()
+export type Json = any;
+
+export type Frame = { type: string; data: Record<string, Json> };
+
+/** A raw /ws connection: send anything, read the replies in order, observe the close. */
+export class WsProbe {
+  private readonly inbox: Frame[] = [];
+  private readonly waiters: Array<(f: Frame) => void> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as Frame;
+      const w = this.waiters.shift();
+      if (w) w(f);
+      else this.inbox.push(f);
+    });
+    this.closed = new Promise((r) =>
+      socket.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
+  }
+
+  static async open(base: string, opts: WebSocket.ClientOptions = {}): Promise<WsProbe> {
+    const socket = new WebSocket(`${base}/ws`, opts);
+    const probe = new WsProbe(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return probe;
+  }
+
+  send(msg: unknown): void {
+    this.socket.send(typeof msg === 'string' || Buffer.isBuffer(msg) ? msg : JSON.stringify(msg));
+  }
+
+  next(timeoutMs = 10_000): Promise<Frame> {
+    const f = this.inbox.shift();
+    if (f) return Promise.resolve(f);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no reply within the timeout')), timeoutMs);
+      this.waiters.push((x) => {
+        clearTimeout(t);
+        resolve(x);
+      });
+    });
+  }
+
+  async ask(msg: unknown): Promise<Frame> {
+    this.send(msg);
+    return this.next();
+  }
+
+  /** True when nothing arrives within `ms` (for "no reply" checks). */
+  async silentFor(ms: number): Promise<boolean> {
+    if (this.inbox.length > 0) return false;
+    return new Promise((resolve) => {
+      const w = () => resolve(false);
+      this.waiters.push(w);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(i >= 0);
+      }, ms);
+    });
+  }
+}
+
+/** POST/GET through app.inject with a JSON body; returns status and parsed body. */
+export async function call(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json; headers: Record<string, unknown> }> {
+  const res = await app.inject({
+    method,
+    url,
+    ...(body === undefined
+      ? {}
+      : {
+          payload: typeof body === 'string' ? body : JSON.stringify(body),
+          headers: { 'content-type': 'application/json', ...headers },
+        }),
+    ...(body === undefined ? { headers } : {}),
+  });
+  let parsed: unknown = res.body;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    /* not JSON: left as text so the assertion shows it */
+  }
+  return { status: res.statusCode, body: parsed, headers: res.headers };
+}
+
+/** Asserts a catalogue error reply: the status, the stable code, a message, and the request id. */
+export function expectError(
+  res: { status: number; body: Json; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+): void {
+  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
+  expect(typeof res.body.error.message).toBe('string');
+  expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
+}
+
+/** An EnvConnection over the stateful HTTP routes (through app.inject), mapping replies like RemoteEnv. */
+export class InjectEnv implements EnvConnection {
+  episodeId: string | null = null;
+  constructor(private readonly app: FastifyInstance) {}
+
+  async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
+    const r = await call(this.app, 'POST', '/reset', {
+      task_id: opts.task_id,
+      seed: opts.seed,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+    });
+    if (r.status !== 200) throw new Error(`reset failed: ${JSON.stringify(r.body)}`);
+    this.episodeId = r.body.observation.episode_id;
+    return r.body.observation;
+  }
+
+  async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
+    const r = await call(this.app, 'POST', '/step', {
+      action: { type: 'call_tool', tool_name: name, arguments: args },
+      episode_id: this.episodeId,
+    });
+    if (r.status !== 200) throw new Error(`step failed: ${JSON.stringify(r.body)}`);
+    return toolReplyOf(r.body as StepTriple);
+  }
+
+  async close(): Promise<void> {}
+}
