@@ -6,11 +6,7 @@
 
 /** OpenEnv CallToolObservation error types. */
 export type ToolErrorType =
-  | 'execution_error'
-  | 'invalid_args'
-  | 'transport_error'
-  | 'tool_not_found'
-  | 'timeout';
+  'execution_error' | 'invalid_args' | 'transport_error' | 'tool_not_found' | 'timeout';
 
 export interface ErrorDef {
   readonly status: number;

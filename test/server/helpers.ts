@@ -22,7 +22,7 @@ export async function listen(app: FastifyInstance): Promise<string> {
 }
 
 /** A JSON body read loosely (tests assert on its shape). */
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are arbitrary JSON, checked by expect()
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are arbitrary JSON, checked by expect()
 export type Json = any;
 
 export type Frame = { type: string; data: Record<string, Json> };

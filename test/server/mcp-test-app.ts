@@ -10,9 +10,9 @@ import { SessionStore } from '../../src/env/sessions.js';
 import { mcpRoutes } from '../../src/server/routes/mcp.js';
 import { loadTasks, type TaskCatalog } from '../../src/task-catalog.js';
 
-/** A JSON body read loosely (tests assert on its shape). */
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are arbitrary JSON, checked by expect()
-export type Json = any;
+import type { Json } from './helpers.js';
+
+export type { Json };
 
 let catalog: TaskCatalog | undefined;
 export const tasks = (): TaskCatalog => {
