@@ -15,6 +15,7 @@ import { driftShift } from './faults/drift.js';
 import { escalatedFault } from './faults/escalation.js';
 import { RATE_LIMIT, windowRemainingMs } from './faults/rate-limit.js';
 import { scheduledFault } from './faults/schedule.js';
+import { artefactsBefore } from './dataset.js';
 import type { Instance } from './instance.js';
 
 export type TraceKind = 'served' | 'beyond' | 'window' | 'rate_limit' | 'server_error' | 'budget';
@@ -153,13 +154,7 @@ function markServed(inst: Instance, st: ApiState, start: number, count: number):
   const real = (st.servedReal ??= new Uint8Array(inst.n));
   const art = inst.artPos;
   // One binary search for the first artefact at or after `start`, then a linear walk.
-  let a = 0;
-  let hi = art.length;
-  while (a < hi) {
-    const mid = (a + hi) >>> 1;
-    if (art[mid]! < start) a = mid + 1;
-    else hi = mid;
-  }
+  let a = artefactsBefore(inst, start);
   for (let pos = start; pos < start + count; pos++) {
     let src: number;
     if (a < art.length && art[a] === pos) {

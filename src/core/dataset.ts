@@ -131,24 +131,9 @@ export function truthCents(inst: Instance, i: number): number {
 export const KEY_SLOTS = CMD_MODULUS * PER_CMD;
 
 /**
- * The ground-truth index of a primary key, or -1 if no real row of this instance has it.
- * Inverts the generator in O(1): no lookup table is kept.
- */
-export function keyToIndex(
-  inst: Instance,
-  period: string,
-  reporterCode: number,
-  partnerCode: number,
-  flowCode: string,
-  cmdCode: string,
-): number {
-  const slot = keySlot(inst, period, reporterCode, partnerCode, flowCode, cmdCode);
-  return slot < inst.n ? slot : -1;
-}
-
-/**
  * The slot of a key in the query's key space [0, KEY_SLOTS): the ground-truth index when < N. -1 when the
- * key is not of this query's form (other reporter, partner, year or chapter, or malformed codes).
+ * key is not of this query's form (other reporter, partner, year or chapter, or malformed codes). Inverts
+ * the generator in O(1): no lookup table is kept.
  */
 export function keySlot(
   inst: Instance,
@@ -235,6 +220,12 @@ export function totalsKey(inst: Instance, t: number): string {
 
 /** What sits at a stream position: a real row index (>= 0), or a totals row number t encoded as -(t+1). */
 export function sourceAt(inst: Instance, pos: number): number {
+  const a = artefactsBefore(inst, pos);
+  return a < inst.artPos.length && inst.artPos[a] === pos ? inst.artSrc[a]! : pos - a;
+}
+
+/** How many artefacts sit before stream position `pos` (binary search; also the index of the first at or after it). */
+export function artefactsBefore(inst: Instance, pos: number): number {
   const art = inst.artPos;
   let lo = 0;
   let hi = art.length;
@@ -243,8 +234,7 @@ export function sourceAt(inst: Instance, pos: number): number {
     if (art[mid]! < pos) lo = mid + 1;
     else hi = mid;
   }
-  if (lo < art.length && art[lo] === pos) return inst.artSrc[lo]!;
-  return pos - lo;
+  return lo;
 }
 
 /** The row at a stream position; with `rowId`, as served. */

@@ -22,7 +22,8 @@ import { ENV_NAME, HTTP_API_VERSION } from './metadata.js';
 import { httpRoutes } from './routes/http.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { webRoutes } from './routes/web.js';
-import { WsConnections, wsRoutes } from './routes/ws.js';
+import { wsRoutes } from './routes/ws.js';
+import { SocketRegistry } from './sockets.js';
 
 export interface AppDeps {
   readonly catalog?: TaskCatalog;
@@ -97,7 +98,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   });
 
   // ---- Shutdown: refuse new requests, close /ws sessions with 1001, then end every session. ----
-  const conns = new WsConnections();
+  const conns = new SocketRegistry();
   let closing = false;
   app.addHook('onRequest', async () => {
     if (closing) {

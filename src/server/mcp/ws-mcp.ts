@@ -5,6 +5,7 @@
  * gets -32700 "Parse error: <detail>"; everything else is OpenEnv JSON-RPC on this connection's session.
  */
 import type { FastifyRequest } from 'fastify';
+import type { SocketRegistry } from '../sockets.js';
 import type { RawData, WebSocket } from 'ws';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError, JSONRPC } from '../errors.js';
@@ -13,38 +14,12 @@ import { handleJsonRpc, openMcpSession, protocolError, rpcError } from './jsonrp
 
 const OPEN = 1;
 
-/** The live WS /mcp sockets by session id (for the sweeper and shutdown). */
-export class McpSockets {
-  private readonly sockets = new Map<string, WebSocket>();
-
-  add(id: string, socket: WebSocket): void {
-    this.sockets.set(id, socket);
-  }
-  delete(id: string): void {
-    this.sockets.delete(id);
-  }
-  get size(): number {
-    return this.sockets.size;
-  }
-
-  /** Closes sockets whose session is gone (reaped, or closed through openenv/session/close). */
-  sweep(store: SessionStore): void {
-    for (const [id, socket] of this.sockets) {
-      if (store.get(id) === undefined && socket.readyState === OPEN) socket.close(1000, 'session ended');
-    }
-  }
-
-  closeAll(code: number, reason: string): void {
-    for (const socket of this.sockets.values()) if (socket.readyState === OPEN) socket.close(code, reason);
-  }
-}
-
 const text = (data: RawData): string =>
   Array.isArray(data)
     ? Buffer.concat(data).toString('utf8')
     : Buffer.from(data as ArrayBuffer).toString('utf8');
 
-export function mcpSocketHandler(store: SessionStore, sockets: McpSockets) {
+export function mcpSocketHandler(store: SessionStore, sockets: SocketRegistry) {
   return (socket: WebSocket, req: FastifyRequest): void => {
     let session: Session | null = null;
     let queue: Promise<void> = Promise.resolve();

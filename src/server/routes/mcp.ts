@@ -29,7 +29,8 @@ import { routeMcpPost } from '../mcp/front.js';
 import { episodeParams, sendFetchResponse, toFetchRequest } from '../mcp/http-bridge.js';
 import { handleJsonRpc, PARSE_ERROR_RESPONSE } from '../mcp/jsonrpc.js';
 import { McpSdkSessions } from '../mcp/sdk-sessions.js';
-import { McpSockets, mcpSocketHandler } from '../mcp/ws-mcp.js';
+import { mcpSocketHandler } from '../mcp/ws-mcp.js';
+import { SocketRegistry } from '../sockets.js';
 
 export interface McpRoutesOptions {
   readonly store: SessionStore;
@@ -70,7 +71,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, opts)
   const { store, config } = opts;
   const hosts = allowedHosts(config.MCP_ALLOWED_HOSTS);
   const sdk = new McpSdkSessions(store);
-  const sockets = new McpSockets();
+  const sockets = new SocketRegistry();
   // Sessions can end behind the transports' backs (idle reaper, openenv/session/close): drop their SDK
   // servers and close their sockets, as often as the reaper runs.
   const sweeper = setInterval(
@@ -83,7 +84,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, opts)
   sweeper.unref();
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
-    sockets.closeAll(1001, 'server shutting down');
+    await sockets.closeAll(1001, 'server shutting down', 2000);
     sdk.closeAll();
   });
 

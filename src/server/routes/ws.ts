@@ -6,7 +6,8 @@
  * 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES. A plain GET /ws without an Upgrade is 426.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
+import type { SocketRegistry } from '../sockets.js';
+import type { RawData } from 'ws';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
 import { validationError } from '../../env/environment.js';
@@ -27,45 +28,9 @@ type MessageType = keyof typeof Messages;
 
 const OPEN = 1; // WebSocket.OPEN
 
-/** The live /ws sockets by session id, so the reaper and shutdown can close them. */
-export class WsConnections {
-  private readonly sockets = new Map<string, WebSocket>();
-
-  add(id: string, socket: WebSocket): void {
-    this.sockets.set(id, socket);
-  }
-  delete(id: string): void {
-    this.sockets.delete(id);
-  }
-  get size(): number {
-    return this.sockets.size;
-  }
-
-  close(id: string, code: number, reason: string): void {
-    const s = this.sockets.get(id);
-    if (s !== undefined && s.readyState === OPEN) s.close(code, reason);
-  }
-
-  /** Closes every socket with `code`, waits for the closing handshakes, and drops the stragglers after `graceMs`. */
-  async closeAll(code: number, reason: string, graceMs: number): Promise<void> {
-    const all = [...this.sockets.values()];
-    const closed = all.map((s) =>
-      s.readyState === 3 ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r())),
-    );
-    for (const s of all) if (s.readyState === OPEN) s.close(code, reason);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((r) => {
-      timer = setTimeout(r, graceMs);
-    });
-    await Promise.race([Promise.all(closed), late]);
-    clearTimeout(timer);
-    for (const s of all) if (s.readyState !== 3) s.terminate();
-  }
-}
-
 export interface WsRoutesOptions {
   readonly store: SessionStore;
-  readonly conns: WsConnections;
+  readonly conns: SocketRegistry;
 }
 
 export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store, conns }) => {
