@@ -29,6 +29,11 @@ export const ConfigSchema = z.object({
   SEED_SALT: z.string().default(''),
   /** Allowed Host headers for /mcp (comma-separated); empty allows any (needed behind Docker and HF Spaces). */
   MCP_ALLOWED_HOSTS: z.string().default(''),
+  /**
+   * How tool results carry their value on the OpenEnv paths: `full` (upstream's shape: content text,
+   * structured_content and data) or `compact` (once, in data). See src/env/environment.ts.
+   */
+  TOOL_RESULT_FORMAT: z.enum(['full', 'compact']).default('full'),
   /** Where the task files are; the package's tasks/ folder by default. */
   TASKS_DIR: z.string().optional(),
 });

@@ -33,8 +33,7 @@ export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 
         : `submit_results needs exactly one of rows, data_jsonl or row_ids; got ${given.join(' and ')}`,
     );
   }
-  const size = jsonBytes(args, maxBytes);
-  if (size > maxBytes) {
+  if (!withinJsonBytes(args, maxBytes)) {
     throw new BenchError(
       'CB_ERR_SUBMISSION_TOO_LARGE',
       `the submission is larger than max_submission_bytes (${maxBytes} bytes of JSON)`,
@@ -42,6 +41,32 @@ export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 
     );
   }
   return given[0]!;
+}
+
+/**
+ * Whether a value's JSON serialisation fits in `limit` UTF-8 bytes. A cheap upper bound (6 bytes per UTF-16
+ * unit, 24 per number) settles almost every submission in one walk; only when the bound is over the limit
+ * is the exact size counted.
+ */
+export function withinJsonBytes(value: unknown, limit: number): boolean {
+  let bound = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && bound <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') bound += 6 * v.length + 2;
+    else if (typeof v !== 'object' || v === null) bound += 24;
+    else if (Array.isArray(v)) {
+      bound += 2 + v.length;
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else {
+      for (const k in v as Record<string, unknown>) {
+        bound += 6 * k.length + 4;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+      bound += 2;
+    }
+  }
+  return bound <= limit || jsonBytes(value, limit) <= limit;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface EnvContext {
   readonly saltHash: string | null;
   /** True when a live episode of another environment has this id. */
   readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
+  /** How call results carry tool values on the OpenEnv paths. */
+  readonly resultFormat: ResultFormat;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }
@@ -51,10 +53,36 @@ export function validationError(what: string, error: z.ZodError): BenchError {
   });
 }
 
+/**
+ * How call results carry a tool's value on the OpenEnv paths (step and OpenEnv JSON-RPC):
+ * - `full` (default, upstream's shape): the value as JSON text in `content`, and again in
+ *   `structured_content` and `data`, so every kind of client finds it (rows travel three times);
+ * - `compact`: the value once, in `data` (what OpenEnv's Python clients return from call_tool), with a
+ *   one-line summary in `content` and `structured_content` null.
+ */
+export type ResultFormat = 'full' | 'compact';
+
+/** The one-line summary `compact` results carry as text. */
+function summary(value: Record<string, unknown>): string {
+  const rows = Array.isArray(value.rows) ? ` rows=${value.rows.length}` : '';
+  const status =
+    value.status !== undefined ? `status=${value.status}` : `keys=${Object.keys(value).join(',')}`;
+  return `${status}${rows} (full result in data)`;
+}
+
 /** The MCP CallToolResult of a core tool outcome (tool-level errors are results with is_error true). */
-export function toMcpResult(r: CallResult): McpCallResult {
+export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCallResult {
   if (r.outcome.ok) {
     const value = r.outcome.value;
+    if (format === 'compact') {
+      return {
+        content: [{ type: 'text', text: summary(value) }],
+        structured_content: null,
+        data: value,
+        is_error: false,
+        meta: null,
+      };
+    }
     return {
       content: [{ type: 'text', text: JSON.stringify(value) }],
       structured_content: value,
@@ -146,7 +174,11 @@ export class ComtradeEnvironment {
       };
     }
     return {
-      observation: { tool_name: action.tool_name, result: toMcpResult(r), error: null },
+      observation: {
+        tool_name: action.tool_name,
+        result: toMcpResult(r, this.ctx.resultFormat),
+        error: null,
+      },
       reward,
       done: r.done,
     };

@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BenchError } from '../core/errors.js';
 import type { TaskCatalog } from '../task-catalog.js';
-import { ComtradeEnvironment, type EnvContext } from './environment.js';
+import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
 
@@ -24,6 +24,8 @@ export interface SessionStoreOptions {
   readonly capacity: number;
   readonly idleTimeoutMs: number;
   readonly salt?: string;
+  /** How call results carry tool values on the OpenEnv paths (default full). */
+  readonly resultFormat?: ResultFormat;
   /** Finished HTTP episodes kept readable. */
   readonly keepFinished?: number;
   /** Milliseconds clock (injectable for tests). */
@@ -49,6 +51,7 @@ export class SessionStore {
       catalog: opts.catalog,
       salt,
       saltHash: salt === '' ? null : createHash('sha256').update(salt).digest('hex').slice(0, 16),
+      resultFormat: opts.resultFormat ?? 'full',
       episodeIdTaken: (episodeId, self) => {
         const owner = this.episodeOwner(episodeId);
         return owner !== undefined && owner.env !== self;
@@ -70,6 +73,9 @@ export class SessionStore {
   }
   get catalog(): TaskCatalog {
     return this.opts.catalog;
+  }
+  get resultFormat(): ResultFormat {
+    return this.ctx.resultFormat;
   }
 
   /** Opens a session, or throws CB_ERR_CAPACITY naming the limit. */

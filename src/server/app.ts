@@ -44,6 +44,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
       capacity: config.MAX_CONCURRENT_ENVS,
       idleTimeoutMs: config.SESSION_TIMEOUT_S * 1000,
       salt: config.SEED_SALT,
+      resultFormat: config.TOOL_RESULT_FORMAT,
     });
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   const limits = { maxBodyBytes: config.MAX_BODY_BYTES };

@@ -5,6 +5,7 @@
  */
 import type { ApiState } from '../api.js';
 import {
+  type FieldType,
   KEY_SLOTS,
   keySlot,
   matchesTruth,
@@ -40,18 +41,20 @@ export interface RowAnalysis {
 const MAX_ABS = 1e15;
 const KEY_FIELDS = new Set<string>(PRIMARY_KEY);
 
-function typeOk(v: unknown, type: string): boolean {
-  switch (type) {
-    case 'string':
-      return typeof v === 'string';
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'integer':
-      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_ABS;
-    default:
-      return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_ABS;
-  }
-}
+const TYPE_CHECKS: Record<FieldType, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  boolean: (v) => typeof v === 'boolean',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_ABS,
+  number: (v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_ABS,
+};
+
+/** The schema as (field, check, is-key, optional) tuples, made once from ROW_SCHEMA. */
+const FIELD_CHECKS = ROW_SCHEMA.map((f) => ({
+  name: f.name as string,
+  check: TYPE_CHECKS[f.type],
+  key: KEY_FIELDS.has(f.name),
+  optional: f.name === 'is_total',
+}));
 
 /** Served totals keys of the episode. */
 function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
@@ -90,12 +93,13 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     const row = entry.row;
     let keyValid = true;
     let valid = true;
-    for (const f of ROW_SCHEMA) {
+    for (let k = 0; k < FIELD_CHECKS.length; k++) {
+      const f = FIELD_CHECKS[k]!;
       const v = row[f.name];
-      if (f.name === 'is_total' && v === undefined) continue;
-      if (!typeOk(v, f.type)) {
+      if (v === undefined && f.optional) continue;
+      if (!f.check(v)) {
         valid = false;
-        if (KEY_FIELDS.has(f.name)) keyValid = false;
+        if (f.key) keyValid = false;
       }
     }
     if (valid) sumCents += Math.round((row.primaryValue as number) * 100);
