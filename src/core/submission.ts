@@ -17,10 +17,18 @@ export interface SubmissionArgs {
   metadata?: Record<string, unknown> | undefined;
 }
 
-/** One submitted entry: an object to judge, or a malformed entry (bad JSON line, non-object, unknown row_id). */
-export type Entry = { readonly ok: true; readonly row: Record<string, unknown> } | { readonly ok: false };
+/**
+ * One submitted entry, as given: the judge treats anything that is not a plain object as malformed (a bad
+ * JSON line or an unknown row_id becomes MALFORMED). Rows are never copied or wrapped.
+ */
+export type Entry = unknown;
 
-const MALFORMED: Entry = { ok: false };
+export const MALFORMED: Entry = Symbol('malformed');
+
+/** A plain (non-array, non-null) object: the only entries that can be rows. */
+export function isRowObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 /** Checks the envelope; returns which data field is used. */
 export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 'data_jsonl' | 'row_ids' {
@@ -130,16 +138,10 @@ export function submissionEntries(
   st: ApiState,
   args: SubmissionArgs,
   field: 'rows' | 'data_jsonl' | 'row_ids',
-): Entry[] {
-  if (field === 'rows') return args.rows!.map(toEntry);
+): readonly Entry[] {
+  if (field === 'rows') return args.rows!;
   if (field === 'data_jsonl') return jsonlEntries(args.data_jsonl!);
   return args.row_ids!.map((id) => resolveRowId(inst, st, id));
-}
-
-function toEntry(v: unknown): Entry {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? { ok: true, row: v as Record<string, unknown> }
-    : MALFORMED;
 }
 
 function jsonlEntries(text: string): Entry[] {
@@ -147,7 +149,7 @@ function jsonlEntries(text: string): Entry[] {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      out.push(toEntry(JSON.parse(line)));
+      out.push(JSON.parse(line));
     } catch {
       out.push(MALFORMED);
     }
@@ -166,13 +168,7 @@ export function resolveRowId(inst: Instance, st: ApiState, id: unknown): Entry {
   const k = Number(m[2]);
   if (entry === undefined || entry.kind !== 'served' || k >= entry.count) return MALFORMED;
   const order = pageOrderOf(inst, entry);
-  return {
-    ok: true,
-    row: streamRow(inst, entry.start + (order === null ? k : order[k]!), id) as unknown as Record<
-      string,
-      unknown
-    >,
-  };
+  return streamRow(inst, entry.start + (order === null ? k : order[k]!), id);
 }
 
 /**

@@ -70,6 +70,27 @@ function summary(value: Record<string, unknown>): string {
   return `${status}${rows} (full result in data)`;
 }
 
+/** A full result's value, already serialised once (symbol keys are invisible to JSON.stringify). */
+const VALUE_JSON = Symbol('valueJson');
+type FullResult = McpCallResult & { [VALUE_JSON]?: string };
+
+/**
+ * The JSON text of a step result (or any value). For a `full` call result the tool's value was serialised
+ * once when the result was made; that text is spliced in for content, structured_content and data instead
+ * of serialising the rows three more times. The output is byte-identical to JSON.stringify (tested).
+ */
+export function wireJson(value: unknown): string {
+  const r = value as StepResult;
+  const result = r?.observation?.result as FullResult | null | undefined;
+  const text = result?.[VALUE_JSON];
+  if (text === undefined || Object.keys(r.observation).length !== 3) return JSON.stringify(value);
+  return (
+    `{"observation":{"tool_name":${JSON.stringify(r.observation.tool_name)},"result":{"content":[{"type":"text","text":` +
+    `${JSON.stringify(text)}}],"structured_content":${text},"data":${text},"is_error":false,"meta":null},` +
+    `"error":null},"reward":${JSON.stringify(r.reward)},"done":${JSON.stringify(r.done)}}`
+  );
+}
+
 /** The MCP CallToolResult of a core tool outcome (tool-level errors are results with is_error true). */
 export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCallResult {
   if (r.outcome.ok) {
@@ -83,13 +104,16 @@ export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCa
         meta: null,
       };
     }
-    return {
-      content: [{ type: 'text', text: JSON.stringify(value) }],
+    const text = JSON.stringify(value);
+    const full: FullResult = {
+      content: [{ type: 'text', text }],
       structured_content: value,
       data: value,
       is_error: false,
       meta: null,
     };
+    full[VALUE_JSON] = text;
+    return full;
   }
   const error = r.outcome.error.toJSON();
   const value = { error };

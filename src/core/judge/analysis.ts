@@ -15,7 +15,7 @@ import {
   truthCents,
 } from '../dataset.js';
 import type { Instance } from '../instance.js';
-import type { Entry } from '../submission.js';
+import { type Entry, isRowObject } from '../submission.js';
 
 export interface RowAnalysis {
   /** Submitted entries (L). */
@@ -85,12 +85,12 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
   let truthSumCents = 0;
 
   for (const entry of entries) {
-    if (!entry.ok) {
+    if (!isRowObject(entry)) {
       malformed += 1;
       defective += 1;
       continue;
     }
-    const row = entry.row;
+    const row = entry;
     let keyValid = true;
     let valid = true;
     for (let k = 0; k < FIELD_CHECKS.length; k++) {

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
-import { type StepResult, validationError } from '../../env/environment.js';
+import { type StepResult, validationError, wireJson } from '../../env/environment.js';
 import { Action, Observation, ResetRequest, State, schemaDocument } from '../../env/schemas.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import type { TaskCatalog } from '../../task-catalog.js';
@@ -119,7 +119,7 @@ const episodeHeader = { type: 'object', properties: { 'x-episode-id': { type: 's
 export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { store, catalog }) => {
   // Schemas document; they never validate or serialise (see the header comment).
   app.setValidatorCompiler(() => () => true);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(() => (data) => wireJson(data));
 
   const schemas = schemaDocument();
   const metadata = environmentMetadata();

@@ -10,7 +10,7 @@ import type { SocketRegistry } from '../sockets.js';
 import type { RawData } from 'ws';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
-import { validationError } from '../../env/environment.js';
+import { validationError, wireJson } from '../../env/environment.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError, type WsErrorCode, wsCodeOf, wsErrorFrame } from '../errors.js';
 import { handleJsonRpc } from '../mcp/jsonrpc.js';
@@ -115,7 +115,7 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
             case 'reset':
               return send(JSON.stringify({ type: 'observation', data: session.env.reset(m.data ?? {}) }));
             case 'step':
-              return send(JSON.stringify({ type: 'observation', data: session.env.step(m.data) }));
+              return send(`{"type":"observation","data":${wireJson(session.env.step(m.data))}}`);
             case 'state':
               return send(JSON.stringify({ type: 'state', data: session.env.state() }));
             case 'mcp':
