@@ -80,15 +80,14 @@ const qtyOf = (dataKey: number, i: number, unit: number, netWgt: number) =>
   unit === 8 ? netWgt : 1 + (hash(dataKey, 3, i) % 100_000);
 const centsOf = (dataKey: number, i: number) => 1000 + (hash(dataKey, 4, i) % 2_000_000_000);
 
-/** "YYYYMM" for month 1..12 of the query year (12 strings per instance, made once). */
-const periodCache = new WeakMap<Instance, string[]>();
+/** "YYYYMM" for month 1..12 of the query year (made once per instance). */
 function periodOf(inst: Instance, month: number): string {
-  let periods = periodCache.get(inst);
-  if (periods === undefined) {
-    periods = Array.from({ length: 12 }, (_, m) => `${inst.query.year}${pad(m + 1, 2)}`);
-    periodCache.set(inst, periods);
-  }
-  return periods[month - 1]!;
+  return inst.periods[month - 1]!;
+}
+
+/** The 12 period strings of a query year. */
+export function periodsOf(year: number): readonly string[] {
+  return Array.from({ length: 12 }, (_, m) => `${year}${pad(m + 1, 2)}`);
 }
 
 /** Ground-truth row `i` (0 <= i < N), in canonical order; with `rowId`, as served. */

@@ -3,6 +3,7 @@
  * (keys, the query, artefact positions and the fault plans): rows are generated on demand.
  */
 import { type Country, countryByIso } from './catalogue.js';
+import { periodsOf } from './dataset.js';
 import { planDuplicates } from './faults/duplicates.js';
 import { type EscalationPlan, planEscalation } from './faults/escalation.js';
 import type { ArtefactPlan } from './faults/placement.js';
@@ -36,6 +37,8 @@ export interface Instance {
     readonly drift: number;
   };
   readonly query: Query;
+  /** "YYYYMM" of months 1..12 of the query year. */
+  readonly periods: readonly string[];
   /** N: distinct real records (ground-truth rows). */
   readonly n: number;
   readonly cmdOffset: number;
@@ -96,6 +99,7 @@ export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Ins
     seed,
     keys,
     query,
+    periods: periodsOf(query.year),
     n,
     cmdOffset,
     artPos,
