@@ -247,7 +247,12 @@ export function streamRow(inst: Instance, pos: number, rowId?: string): TradeRow
  * value). The key fields are equal by construction when `i` came from keyToIndex, so only the rest is
  * compared, without building the truth row.
  */
-export function matchesTruth(inst: Instance, i: number, row: Record<string, unknown>): boolean {
+export function matchesTruth(
+  inst: Instance,
+  i: number,
+  row: Record<string, unknown>,
+  cents: number = centsOf(inst.keys.data, i),
+): boolean {
   const { query } = inst;
   const dk = inst.keys.data;
   const unit = qtyUnitOf(dk, i);
@@ -262,6 +267,6 @@ export function matchesTruth(inst: Instance, i: number, row: Record<string, unkn
     row.qtyUnitCode === unit &&
     row.netWgt === netWgt &&
     row.qty === qtyOf(dk, i, unit, netWgt) &&
-    row.primaryValue === centsOf(dk, i) / 100
+    row.primaryValue === cents / 100
   );
 }

@@ -58,20 +58,33 @@ export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 
  */
 export function withinJsonBytes(value: unknown, limit: number): boolean {
   let bound = 0;
-  const stack: unknown[] = [value];
+  const stack: object[] = [];
+  // Primitives are counted where they stand; only arrays and objects go on the stack.
+  const add = (x: unknown) => {
+    if (typeof x === 'string') bound += 6 * x.length + 2;
+    else if (typeof x === 'object' && x !== null) stack.push(x);
+    else bound += 24;
+  };
+  add(value);
   while (stack.length > 0 && bound <= limit) {
-    const v = stack.pop();
-    if (typeof v === 'string') bound += 6 * v.length + 2;
-    else if (typeof v !== 'object' || v === null) bound += 24;
-    else if (Array.isArray(v)) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
       bound += 2 + v.length;
-      for (let i = 0; i < v.length; i++) stack.push(v[i]);
-    } else {
-      for (const k in v as Record<string, unknown>) {
-        bound += 6 * k.length + 4;
-        stack.push((v as Record<string, unknown>)[k]);
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') bound += 6 * x.length + 2;
+        else if (typeof x === 'object' && x !== null) stack.push(x);
+        else bound += 24;
       }
+    } else {
       bound += 2;
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        bound += 6 * k.length + 4;
+        if (typeof x === 'string') bound += 6 * x.length + 2;
+        else if (typeof x === 'object' && x !== null) stack.push(x);
+        else bound += 24;
+      }
     }
   }
   return bound <= limit || jsonBytes(value, limit) <= limit;

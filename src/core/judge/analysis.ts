@@ -41,20 +41,34 @@ export interface RowAnalysis {
 const MAX_ABS = 1e15;
 const KEY_FIELDS = new Set<string>(PRIMARY_KEY);
 
-const TYPE_CHECKS: Record<FieldType, (v: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
-  boolean: (v) => typeof v === 'boolean',
-  integer: (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_ABS,
-  number: (v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_ABS,
+/** JavaScript conditions that hold when a value `v` has a schema type. */
+const TYPE_TESTS: Record<FieldType, string> = {
+  string: "typeof v === 'string'",
+  boolean: "typeof v === 'boolean'",
+  integer: `typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= ${MAX_ABS}`,
+  number: `typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= ${MAX_ABS}`,
 };
 
-/** The schema as (field, check, is-key, optional) tuples, made once from ROW_SCHEMA. */
-const FIELD_CHECKS = ROW_SCHEMA.map((f) => ({
-  name: f.name as string,
-  check: TYPE_CHECKS[f.type],
-  key: KEY_FIELDS.has(f.name),
-  optional: f.name === 'is_total',
-}));
+/** Row check results: a bit set when some field is invalid, another when a key field is. */
+const INVALID = 1;
+const KEY_INVALID = 2;
+
+/**
+ * The row check, compiled once from ROW_SCHEMA into straight-line code (a loop of per-field closures costs
+ * several times more per row). Missing is_total is allowed; any other missing field is invalid.
+ */
+const checkRow = new Function(
+  'row',
+  [
+    'let v; let bad = 0;',
+    ...ROW_SCHEMA.map((f) => {
+      const flag = KEY_FIELDS.has(f.name) ? INVALID | KEY_INVALID : INVALID;
+      const optional = f.name === 'is_total' ? 'v !== undefined && ' : '';
+      return `v = row[${JSON.stringify(f.name)}]; if (${optional}!(${TYPE_TESTS[f.type]})) bad |= ${flag};`;
+    }),
+    'return bad;',
+  ].join('\n'),
+) as (row: Record<string, unknown>) => number;
 
 /** Served totals keys of the episode. */
 function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
@@ -91,17 +105,9 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       continue;
     }
     const row = entry;
-    let keyValid = true;
-    let valid = true;
-    for (let k = 0; k < FIELD_CHECKS.length; k++) {
-      const f = FIELD_CHECKS[k]!;
-      const v = row[f.name];
-      if (v === undefined && f.optional) continue;
-      if (!f.check(v)) {
-        valid = false;
-        if (f.key) keyValid = false;
-      }
-    }
+    const bad = checkRow(row);
+    const keyValid = (bad & KEY_INVALID) === 0;
+    const valid = bad === 0;
     if (valid) sumCents += Math.round((row.primaryValue as number) * 100);
     if (!keyValid) {
       schemaInvalid += 1;
@@ -149,12 +155,13 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       continue;
     }
     present += 1;
-    truthSumCents += truthCents(inst, idx);
+    const cents = truthCents(inst, idx);
+    truthSumCents += cents;
     if (!valid) {
       defective += 1;
       continue;
     }
-    if (matchesTruth(inst, idx, row)) exact += 1;
+    if (matchesTruth(inst, idx, row, cents)) exact += 1;
   }
   return {
     submitted: entries.length,
