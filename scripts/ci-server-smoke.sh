@@ -22,7 +22,7 @@ npm run build >"$OUT" 2>&1 || { cat "$OUT"; fail "npm run build"; }
 pass "npm run build"
 
 # The image's CMD and environment.
-PORT="$PORT" HOST=127.0.0.1 ENABLE_WEB_INTERFACE=true LOG_LEVEL=info node dist/src/server/main.js >"$LOG" 2>&1 &
+PORT="$PORT" HOST=127.0.0.1 ENABLE_WEB_INTERFACE=true LOG_LEVEL=info node --max-semi-space-size=64 dist/src/server/main.js >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 healthy=""

@@ -61,9 +61,9 @@ export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promis
     state.totalRows = r.total_rows as number;
     for (const row of r.rows as Record<string, unknown>[]) {
       const isTotal = row.is_total === true;
-      const key = keyOf(row);
-      const fresh = !isTotal && !distinct.has(key);
-      if (!isTotal) distinct.add(key);
+      const before = distinct.size;
+      if (!isTotal) distinct.add(keyOf(row));
+      const fresh = distinct.size !== before;
       if (isTotal ? !dropTotals : fresh || !dedup) state.rows.push(row);
     }
   };
