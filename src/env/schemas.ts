@@ -105,20 +105,33 @@ export const State = z
     'Base OpenEnv state; ComtradeBench adds task_id, seed, done, end_reason, budget and clock fields.',
   );
 
-/** Tool list entries as OpenEnv step observations give them (snake_case input_schema). */
-export function toolSpecs(): Array<z.infer<typeof ToolSpec>> {
-  return TOOLS.map((t) => ({
-    name: t.name,
-    description: t.description,
-    input_schema: z.toJSONSchema(t.input, { io: 'input' }) as Record<string, unknown>,
-  }));
+type ToolSpecs = ReadonlyArray<Readonly<z.infer<typeof ToolSpec>>>;
+let toolSpecsMemo: ToolSpecs | null = null;
+let schemaMemo: { action: unknown; observation: unknown; state: unknown } | null = null;
+
+/**
+ * Tool list entries as OpenEnv step observations give them (snake_case input_schema). Generated once from
+ * the tool definitions: every reset observation carries them, and JSON Schema generation is not cheap.
+ */
+export function toolSpecs(): ToolSpecs {
+  toolSpecsMemo ??= Object.freeze(
+    TOOLS.map((t) =>
+      Object.freeze({
+        name: t.name,
+        description: t.description,
+        input_schema: z.toJSONSchema(t.input, { io: 'input' }) as Record<string, unknown>,
+      }),
+    ),
+  );
+  return toolSpecsMemo;
 }
 
-/** The /schema document. */
+/** The /schema document (generated once). */
 export function schemaDocument(): { action: unknown; observation: unknown; state: unknown } {
-  return {
+  schemaMemo ??= {
     action: z.toJSONSchema(Action, { io: 'input' }),
     observation: z.toJSONSchema(Observation, { io: 'input' }),
     state: z.toJSONSchema(State, { io: 'input' }),
   };
+  return schemaMemo;
 }

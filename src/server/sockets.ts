@@ -1,5 +1,5 @@
 /** The live WebSocket connections of one endpoint by session id, so the reaper and shutdown can close them. */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { SessionStore } from '../env/sessions.js';
 
 const OPEN = 1; // WebSocket.OPEN
@@ -45,4 +45,10 @@ export class SocketRegistry {
     clearTimeout(timer);
     for (const s of all) if (s.readyState !== CLOSED) s.terminate();
   }
+}
+
+/** A received frame as text, without copying a single Buffer. */
+export function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
 }

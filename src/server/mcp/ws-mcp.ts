@@ -5,7 +5,7 @@
  * gets -32700 "Parse error: <detail>"; everything else is OpenEnv JSON-RPC on this connection's session.
  */
 import type { FastifyRequest } from 'fastify';
-import type { SocketRegistry } from '../sockets.js';
+import { frameText, type SocketRegistry } from '../sockets.js';
 import type { RawData, WebSocket } from 'ws';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError, JSONRPC } from '../errors.js';
@@ -13,11 +13,6 @@ import { episodeParams } from './http-bridge.js';
 import { handleJsonRpc, openMcpSession, protocolError, rpcError } from './jsonrpc.js';
 
 const OPEN = 1;
-
-const text = (data: RawData): string =>
-  Array.isArray(data)
-    ? Buffer.concat(data).toString('utf8')
-    : Buffer.from(data as ArrayBuffer).toString('utf8');
 
 export function mcpSocketHandler(store: SessionStore, sockets: SocketRegistry) {
   return (socket: WebSocket, req: FastifyRequest): void => {
@@ -43,7 +38,7 @@ export function mcpSocketHandler(store: SessionStore, sockets: SocketRegistry) {
       store.touch(session);
       let body: unknown;
       try {
-        body = JSON.parse(text(data));
+        body = JSON.parse(frameText(data));
       } catch (e) {
         return send(protocolError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(e as Error).message}`));
       }

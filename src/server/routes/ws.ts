@@ -6,7 +6,7 @@
  * 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES. A plain GET /ws without an Upgrade is 426.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { SocketRegistry } from '../sockets.js';
+import { frameText, type SocketRegistry } from '../sockets.js';
 import type { RawData } from 'ws';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
@@ -75,9 +75,7 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
               'binary frames are not supported: send each message as a JSON text frame',
             ),
           );
-        const text = Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : Buffer.from(data as ArrayBuffer).toString('utf8');
+        const text = frameText(data);
         let msg: unknown;
         try {
           msg = JSON.parse(text);
