@@ -72,7 +72,8 @@ const SHORT: Record<Dimension, string> = {
 export function renderTable(summary: RunSummary): string {
   const table = new Table({
     head: ['task', 'n', 'score', 'min', ...DIMENSIONS.map((d) => SHORT[d]), 'req'],
-    style: { head: [], border: [], compact: true },
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   const f = (x: number) => x.toFixed(2);
   for (const t of summary.tasks) {
