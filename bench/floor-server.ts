@@ -37,7 +37,8 @@ const recordings: Recordings = process.env.FLOOR_RECORDINGS
 
 const RESET = Buffer.from('{"type":"reset"');
 const CLOSE = Buffer.from('{"type":"close"');
-const startsWith = (b: Buffer, p: Buffer) => b.length >= p.length && b.compare(p, 0, p.length, 0, p.length) === 0;
+const startsWith = (b: Buffer, p: Buffer) =>
+  b.length >= p.length && b.compare(p, 0, p.length, 0, p.length) === 0;
 const TEXT = { binary: false };
 
 const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
@@ -51,9 +52,9 @@ app.register(async (app) => {
         const msg = JSON.parse(data.toString('utf8')) as { data?: { task_id?: string; seed?: number } };
         const rec = recordings.get(episodeKey(String(msg.data?.task_id), Number(msg.data?.seed)));
         if (rec !== undefined) {
-          seq = rec;
+          seq = rec.replies;
           at = 1;
-          socket.send(rec[0]!, TEXT);
+          socket.send(seq[0]!, TEXT);
         } else {
           seq = null;
           socket.send(wsReset, TEXT);

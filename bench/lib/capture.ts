@@ -43,9 +43,11 @@ export async function captureSmall(url: string): Promise<SmallReplies> {
   const httpReset = await post('/reset', { task_id: 'T1_single_page', seed: 0 });
   const id = (JSON.parse(httpReset) as { observation: { episode_id: string } }).observation.episode_id;
   let httpStep = '';
-  for (let i = 0; i < AT_STEP; i++) httpStep = await post('/step', { action: STEP_ACTION }, { 'x-episode-id': id });
+  for (let i = 0; i < AT_STEP; i++)
+    httpStep = await post('/step', { action: STEP_ACTION }, { 'x-episode-id': id });
   for (const [name, text] of Object.entries({ wsReset, wsStep })) {
-    if (!text.startsWith('{"type":"observation"')) throw new Error(`${name}: unexpected reply ${text.slice(0, 200)}`);
+    if (!text.startsWith('{"type":"observation"'))
+      throw new Error(`${name}: unexpected reply ${text.slice(0, 200)}`);
   }
   return { ws_reset: wsReset, ws_step: wsStep, http_reset: httpReset, http_step: httpStep };
 }

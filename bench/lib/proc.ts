@@ -39,28 +39,54 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/** CPU seconds the whole machine has been busy (all cores; /proc/stat user+nice+system+irq+softirq+steal). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / clockTicks();
+}
+
 export interface CpuWindow {
   /** Wall seconds of the window. */
   readonly wallS: number;
   /** CPU% of each pid over the window (100 = one core busy all the time). */
   readonly cpuPct: Record<number, number>;
+  /** CPU% used by everything else on the machine over the window (other processes, the kernel). */
+  readonly otherPct: number;
 }
 
-/** Starts a CPU window over some pids; `stop()` returns each one's CPU% over it. */
+/** Starts a CPU window over some pids; `stop()` returns each one's CPU% over it, and everyone else's. */
 export function cpuWindow(pids: readonly number[]): { stop: () => CpuWindow } {
   const t0 = performance.now();
+  const m0 = machineBusySeconds();
   const c0 = pids.map((p) => cpuSeconds(p));
   return {
     stop: () => {
       const c1 = pids.map((p) => cpuSeconds(p));
+      const m1 = machineBusySeconds();
       const wallS = (performance.now() - t0) / 1000;
       const cpuPct: Record<number, number> = {};
+      let ours = 0;
       pids.forEach((p, i) => {
         cpuPct[p] = (100 * (c1[i]! - c0[i]!)) / wallS;
+        ours += c1[i]! - c0[i]!;
       });
-      return { wallS, cpuPct };
+      return { wallS, cpuPct, otherPct: Math.max(0, (100 * (m1 - m0 - ours)) / wallS) };
     },
   };
+}
+
+/** Waits (up to maxS) until the rest of the machine uses less than `pct` % of a core over 0.5 s; returns the last reading. */
+export async function waitQuiet(pct: number, maxS: number): Promise<{ otherPct: number; waitedS: number }> {
+  const t0 = performance.now();
+  for (;;) {
+    const w = cpuWindow([process.pid]);
+    await new Promise((r) => setTimeout(r, 500));
+    const { otherPct } = w.stop();
+    const waitedS = (performance.now() - t0) / 1000;
+    if (otherPct < pct || waitedS >= maxS) return { otherPct, waitedS };
+  }
 }
 
 /** The machine as the report states it. */

@@ -1,6 +1,8 @@
 /**
  * Summarises V8 .cpuprofile files (node --cpu-prof): self time per function (name, file, line), as a share
- * of all samples and of the busy ones (without (idle)), with dist/ paths shown as their src/ files.
+ * of the busy samples (without (idle)), with dist/ paths shown as their src/ files. V8 charges the C++
+ * builtins without a JS frame (JSON.stringify, JSON.parse) to the JS function that calls them, so a
+ * function's self time includes the JSON work it does.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +32,7 @@ export interface ProfileSummary {
 }
 
 function where(url: string, line: number): string {
-  if (url === '') return '';
+  if (url === '') return '(native)';
   let p = url.replace(/^file:\/\//, '');
   if (p.startsWith(`${ROOT}/`)) p = p.slice(ROOT.length + 1);
   const m = /^dist\/(src\/.*)\.js$/.exec(p);
@@ -50,7 +52,7 @@ function areaOf(name: string, url: string): string {
   if (pkg) return pkg[1]!;
   if (p.startsWith('node:')) return 'node internals';
   if (p.startsWith('bench/')) return 'bench';
-  if (p === '') return 'V8 builtins (JSON, RegExp, ...)';
+  if (p === '') return 'native (V8 builtins, node bindings: writev, ...)';
   return p;
 }
 
@@ -71,7 +73,11 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
       continue;
     }
     const key = `${cf.functionName}\u0000${cf.url}\u0000${cf.lineNumber}`;
-    const e = self.get(key) ?? { fn: cf.functionName || '(anonymous)', where: where(cf.url, cf.lineNumber), us: 0 };
+    const e = self.get(key) ?? {
+      fn: cf.functionName || '(anonymous)',
+      where: where(cf.url, cf.lineNumber),
+      us: 0,
+    };
     e.us += dt;
     self.set(key, e);
     const a = areaOf(cf.functionName, cf.url);

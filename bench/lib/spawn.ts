@@ -21,7 +21,10 @@ process.on('exit', () => {
 
 /** argv for a pinned command with the open-files limit raised. */
 function pinned(cpu: number, argv: string[]): [string, string[]] {
-  return ['bash', ['-c', 'ulimit -n "$(ulimit -Hn)"; exec "$@"', 'bash', 'taskset', '-c', String(cpu), ...argv]];
+  return [
+    'bash',
+    ['-c', 'ulimit -n "$(ulimit -Hn)"; exec "$@"', 'bash', 'taskset', '-c', String(cpu), ...argv],
+  ];
 }
 
 export function freePort(): Promise<number> {
@@ -57,6 +60,23 @@ export interface ServerOptions {
   readonly inspect?: boolean;
 }
 
+/**
+ * The node flags the server is deployed with: BENCH_SERVER_NODE_FLAGS if set, else the flags of the
+ * Dockerfile's CMD (e.g. --max-semi-space-size=64), so the harness runs the server as the image does.
+ */
+export function serverNodeFlags(): string[] {
+  const env = process.env.BENCH_SERVER_NODE_FLAGS;
+  if (env !== undefined) return env.split(/\s+/).filter((f) => f !== '');
+  try {
+    const cmds = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^CMD\s+(\[.*\])\s*$/gm)];
+    const argv = JSON.parse(cmds[cmds.length - 1]![1]!) as string[];
+    if (argv[0] !== 'node') return [];
+    return argv.slice(1, argv.indexOf('dist/src/server/main.js')).filter((f) => f.startsWith('--'));
+  } catch {
+    return [];
+  }
+}
+
 function nodeFlags(o: { profileDir?: string | undefined; inspect?: boolean }): string[] {
   const f: string[] = [];
   if (o.profileDir !== undefined) f.push('--cpu-prof', `--cpu-prof-dir=${o.profileDir}`);
@@ -70,7 +90,7 @@ export async function startServer(o: ServerOptions): Promise<Server> {
   const fd = openSync(logFile, 'w');
   const entry =
     o.kind === 'real'
-      ? [join(ROOT, 'dist/src/server/main.js')]
+      ? [...serverNodeFlags(), join(ROOT, 'dist/src/server/main.js')]
       : ['--import', 'tsx', join(ROOT, 'bench/floor-server.ts')];
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -138,7 +158,14 @@ export interface WorkerOptions {
 /** Runs bench/workers/<name>.ts to completion; resolves with its `result` event. */
 export function runWorker(name: string, args: unknown, o: WorkerOptions): Promise<WorkerEvent> {
   const script = join(ROOT, 'bench/workers', `${name}.ts`);
-  const [cmd, argv] = pinned(o.cpu, ['node', ...nodeFlags(o), '--import', 'tsx', script, JSON.stringify(args)]);
+  const [cmd, argv] = pinned(o.cpu, [
+    'node',
+    ...nodeFlags(o),
+    '--import',
+    'tsx',
+    script,
+    JSON.stringify(args),
+  ]);
   const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   let stderr = '';

@@ -18,17 +18,16 @@ export function emit(event: string, data: Record<string, unknown> = {}): void {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Resolves with the next stdin line equal to `word`. */
-export function waitFor(word: string): Promise<void> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin });
-    rl.on('line', (line) => {
-      if (line.trim() === word) {
-        rl.close();
-        resolve();
-      }
-    });
-  });
+let lines: AsyncIterator<string> | null = null;
+
+/** Resolves at the next stdin line equal to `word` (lines before it are skipped). */
+export async function waitFor(word: string): Promise<void> {
+  lines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await lines.next();
+    if (next.done) throw new Error(`stdin closed while waiting for '${word}'`);
+    if (next.value.trim() === word) return;
+  }
 }
 
 /** Runs a worker's main, reporting a failure on stderr with exit code 1. */
@@ -42,18 +41,85 @@ export function runWorker(main: () => Promise<void>): void {
   );
 }
 
-/** Repeated windows of a steady load: warm up, then `runs` back-to-back windows of `windowS` seconds. */
+/**
+ * Lets the harness pause a load between windows: each load lane calls `await gate.pass()` before each
+ * operation; close() resolves once every lane is parked there, reopen() lets them go on.
+ */
+export class Gate {
+  private closed = false;
+  private parked = 0;
+  private waiters: Array<() => void> = [];
+  private allParked: (() => void) | null = null;
+
+  constructor(private readonly lanes: number) {}
+
+  pass(): Promise<void> | undefined {
+    if (!this.closed) return undefined;
+    this.parked += 1;
+    if (this.parked === this.lanes) this.allParked?.();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.parked === this.lanes) return Promise.resolve();
+    return new Promise((r) => {
+      this.allParked = r;
+    });
+  }
+
+  reopen(): void {
+    this.closed = false;
+    this.allParked = null;
+    this.parked = 0;
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+export interface WindowOptions {
+  warmupS: number;
+  windowS: number;
+  runs: number;
+  /**
+   * Paired with another client by the harness: after the warm-up the load pauses and the worker says
+   * `ready`; each window then waits for `go` on stdin, runs (after a short re-warm), pauses the load again
+   * and says `window`. The harness alternates our server's windows with the floor's, so that run i of each
+   * is measured side by side in time.
+   */
+  paired?: boolean;
+  /** Paired windows: how long the load re-warms after a pause before the window starts (default 0.3 s). */
+  rewarmS?: number;
+}
+
+/** Repeated windows of a steady load: warm up, then `runs` windows of `windowS` seconds. */
 export async function windows<T>(
-  opts: { warmupS: number; windowS: number; runs: number },
+  o: WindowOptions,
+  gate: Gate,
   start: () => void,
   stop: () => T,
 ): Promise<T[]> {
-  await sleep(opts.warmupS * 1000);
   const out: T[] = [];
-  for (let r = 0; r < opts.runs; r++) {
-    start();
-    await sleep(opts.windowS * 1000);
-    out.push(stop());
+  await sleep(o.warmupS * 1000);
+  if (!o.paired) {
+    for (let r = 0; r < o.runs; r++) {
+      start();
+      await sleep(o.windowS * 1000);
+      out.push(stop());
+    }
+    return out;
   }
+  await gate.close();
+  emit('ready');
+  for (let r = 0; r < o.runs; r++) {
+    await waitFor('go');
+    gate.reopen();
+    await sleep((o.rewarmS ?? 0.3) * 1000);
+    start();
+    await sleep(o.windowS * 1000);
+    out.push(stop());
+    await gate.close();
+    emit('window', { run: r });
+  }
+  gate.reopen();
   return out;
 }

@@ -8,7 +8,7 @@
 import { connect, type Socket } from 'node:net';
 import { cpuWindow } from '../lib/proc.js';
 import { percentile } from '../lib/stats.js';
-import { emit, runWorker, windows, workerArgs } from '../lib/worker.js';
+import { emit, Gate, runWorker, windows, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -18,9 +18,13 @@ interface Args {
   windowS: number;
   warmupS: number;
   resetEvery: number;
+  paired?: boolean;
+  rewarmS?: number;
 }
 
-const STEP_BODY = JSON.stringify({ action: { type: 'call_tool', tool_name: 'get_task_info', arguments: {} } });
+const STEP_BODY = JSON.stringify({
+  action: { type: 'call_tool', tool_name: 'get_task_info', arguments: {} },
+});
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** One keep-alive connection; request() writes bytes and resolves with the status and body. */
@@ -82,6 +86,7 @@ runWorker(async () => {
 
   let counting = false;
   let stop = false;
+  const gate = new Gate(a.connections);
   let steps = 0;
   let lat: number[] = [];
   let bad = 0;
@@ -98,6 +103,8 @@ runWorker(async () => {
         .episode_id;
       const step = post('/step', STEP_BODY, `X-Episode-Id: ${id}\r\n`);
       for (let k = 0; k < a.resetEvery && !stop; k++) {
+        await gate.pass();
+        if (stop) break;
         const t0 = performance.now();
         const r = await c.request(step);
         const dt = performance.now() - t0;
@@ -118,6 +125,7 @@ runWorker(async () => {
   let w: ReturnType<typeof cpuWindow> | null = null;
   const runs = await windows(
     a,
+    gate,
     () => {
       steps = 0;
       lat = [];
@@ -134,6 +142,7 @@ runWorker(async () => {
         steps,
         server_cpu: cw.cpuPct[a.serverPid]!,
         client_cpu: cw.cpuPct[process.pid]!,
+        other_cpu: cw.otherPct,
       };
     },
   );

@@ -22,6 +22,7 @@ interface Run {
   rows_per_s: number;
   episodes: number;
   cpu_pct: number;
+  other_cpu: number;
 }
 
 runWorker(async () => {
@@ -47,13 +48,20 @@ runWorker(async () => {
     }
     const s = (performance.now() - t0) / 1000;
     const cw = w.stop();
-    return { eps: episodes / s, rows_per_s: rows / s, episodes, cpu_pct: cw.cpuPct[process.pid]! };
+    return {
+      eps: episodes / s,
+      rows_per_s: rows / s,
+      episodes,
+      cpu_pct: cw.cpuPct[process.pid]!,
+      other_cpu: cw.otherPct,
+    };
   };
 
   // Warm-up: every task, until the JIT has settled.
   await measure(args.warmupS, (i) => ids[i % ids.length]!);
   const mixed: Run[] = [];
-  for (let r = 0; r < args.runs; r++) mixed.push(await measure(args.mixedWindowS, (i) => ids[i % ids.length]!));
+  for (let r = 0; r < args.runs; r++)
+    mixed.push(await measure(args.mixedWindowS, (i) => ids[i % ids.length]!));
   const perTask: Record<string, Run[]> = {};
   for (const id of ids) perTask[id] = [];
   // Interleave tasks across runs so that a slow phase of the machine does not land on one task only.

@@ -34,7 +34,11 @@ runWorker(async () => {
   };
 
   const open = async (i: number): Promise<WebSocket | null> => {
-    const ws = new WebSocket(wsUrl, { maxPayload: 64 * 1024 * 1024, handshakeTimeout: 30_000 });
+    const ws = new WebSocket(wsUrl, {
+      maxPayload: 64 * 1024 * 1024,
+      handshakeTimeout: 30_000,
+      skipUTF8Validation: true,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
@@ -56,7 +60,10 @@ runWorker(async () => {
         if (!reply.startsWith(OBSERVATION)) throw new Error(`${what}: ${reply.slice(0, 200)}`);
       };
       if (a.mode === 'idle') {
-        expectObs(await ask({ type: 'reset', data: { task_id: a.tasks[i % a.tasks.length], seed: i } }), 'reset');
+        expectObs(
+          await ask({ type: 'reset', data: { task_id: a.tasks[i % a.tasks.length], seed: i } }),
+          'reset',
+        );
         return ws;
       }
       expectObs(await ask({ type: 'reset', data: { task_id: 'T2_multi_page', seed: i } }), 'reset');

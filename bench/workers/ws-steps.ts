@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { cpuWindow } from '../lib/proc.js';
 import { percentile } from '../lib/stats.js';
-import { emit, runWorker, windows, workerArgs } from '../lib/worker.js';
+import { emit, Gate, runWorker, windows, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -18,6 +18,8 @@ interface Args {
   windowS: number;
   warmupS: number;
   resetEvery: number;
+  paired?: boolean;
+  rewarmS?: number;
 }
 
 const STEP = JSON.stringify({
@@ -30,12 +32,16 @@ runWorker(async () => {
   const a = workerArgs<Args>();
   let counting = false;
   let stop = false;
+  const gate = new Gate(a.sessions);
   let steps = 0;
   let lat: number[] = [];
   let bad = 0;
 
   const session = async (i: number) => {
-    const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/ws`, { maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/ws`, {
+      maxPayload: 64 * 1024 * 1024,
+      skipUTF8Validation: true,
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -57,6 +63,8 @@ runWorker(async () => {
       seed += a.sessions;
       if (reset.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
       for (let k = 0; k < a.resetEvery && !stop; k++) {
+        await gate.pass();
+        if (stop) break;
         const t0 = performance.now();
         const reply = await ask(STEP);
         const dt = performance.now() - t0;
@@ -74,6 +82,7 @@ runWorker(async () => {
   let w: ReturnType<typeof cpuWindow> | null = null;
   const runs = await windows(
     a,
+    gate,
     () => {
       steps = 0;
       lat = [];
@@ -90,6 +99,7 @@ runWorker(async () => {
         steps,
         server_cpu: cw.cpuPct[a.serverPid]!,
         client_cpu: cw.cpuPct[process.pid]!,
+        other_cpu: cw.otherPct,
       };
     },
   );
