@@ -4,6 +4,9 @@
  * stdout and, when the harness must act between phases (memory), waits for command lines on stdin.
  */
 import { createInterface } from 'node:readline';
+import type { WebSocket } from 'ws';
+import { type CpuWindow, cpuWindow } from './proc.js';
+import { percentile } from './stats.js';
 
 export function workerArgs<T>(): T {
   const raw = process.argv[2];
@@ -122,4 +125,66 @@ export async function windows<T>(
   }
   gate.reopen();
   return out;
+}
+
+/** Server, client and rest-of-machine CPU% of a measurement window, as every load worker reports them. */
+export function cpuFields(
+  cw: CpuWindow,
+  serverPid: number,
+): { server_cpu: number; client_cpu: number; other_cpu: number } {
+  return { server_cpu: cw.cpuPct[serverPid]!, client_cpu: cw.cpuPct[process.pid]!, other_cpu: cw.otherPct };
+}
+
+/** Counts lockstep steps and their latencies inside measurement windows. */
+export class StepMeter {
+  private counting = false;
+  private steps = 0;
+  private lat: number[] = [];
+
+  record(latencyMs: number): void {
+    if (!this.counting) return;
+    this.steps += 1;
+    this.lat.push(latencyMs);
+  }
+
+  /** Runs the windows of a small-step load and returns each window's rate, p50/p99 and CPU. */
+  measure(o: WindowOptions, gate: Gate, serverPid: number) {
+    let w: { stop: () => CpuWindow } | null = null;
+    return windows(
+      o,
+      gate,
+      () => {
+        this.steps = 0;
+        this.lat = [];
+        this.counting = true;
+        w = cpuWindow([serverPid, process.pid]);
+      },
+      () => {
+        const cw = w!.stop();
+        this.counting = false;
+        return {
+          rate: this.steps / cw.wallS,
+          p50_ms: percentile(this.lat, 50),
+          p99_ms: percentile(this.lat, 99),
+          steps: this.steps,
+          ...cpuFields(cw, serverPid),
+        };
+      },
+    );
+  }
+}
+
+/** Lockstep requests on one WebSocket: send a frame, resolve with the next reply. */
+export function lockstep(ws: WebSocket): (msg: string | Buffer) => Promise<Buffer> {
+  let pending: ((b: Buffer) => void) | null = null;
+  ws.on('message', (data: Buffer) => {
+    const p = pending;
+    pending = null;
+    p?.(data);
+  });
+  return (msg) =>
+    new Promise<Buffer>((resolve) => {
+      pending = resolve;
+      ws.send(msg, { binary: false });
+    });
 }

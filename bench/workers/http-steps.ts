@@ -6,9 +6,7 @@
  * lighter than autocannon and bounded the same way; the same client drives the floor.
  */
 import { connect, type Socket } from 'node:net';
-import { cpuWindow } from '../lib/proc.js';
-import { percentile } from '../lib/stats.js';
-import { emit, Gate, runWorker, windows, workerArgs } from '../lib/worker.js';
+import { emit, Gate, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -84,11 +82,9 @@ runWorker(async () => {
     `POST ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\n${extra}` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
-  let counting = false;
   let stop = false;
   const gate = new Gate(a.connections);
-  let steps = 0;
-  let lat: number[] = [];
+  const meter = new StepMeter();
   let bad = 0;
   let firstBad = '';
 
@@ -112,40 +108,14 @@ runWorker(async () => {
           bad += 1;
           if (firstBad === '') firstBad = `${r.status} ${r.body.toString().slice(0, 300)}`;
         }
-        if (counting) {
-          steps += 1;
-          lat.push(dt);
-        }
+        meter.record(dt);
       }
     }
     c.close();
   };
 
   const loops = Array.from({ length: a.connections }, (_, i) => loop(i));
-  let w: ReturnType<typeof cpuWindow> | null = null;
-  const runs = await windows(
-    a,
-    gate,
-    () => {
-      steps = 0;
-      lat = [];
-      counting = true;
-      w = cpuWindow([a.serverPid, process.pid]);
-    },
-    () => {
-      const cw = w!.stop();
-      counting = false;
-      return {
-        rate: steps / cw.wallS,
-        p50_ms: percentile(lat, 50),
-        p99_ms: percentile(lat, 99),
-        steps,
-        server_cpu: cw.cpuPct[a.serverPid]!,
-        client_cpu: cw.cpuPct[process.pid]!,
-        other_cpu: cw.otherPct,
-      };
-    },
-  );
+  const runs = await meter.measure(a, gate, a.serverPid);
   stop = true;
   await Promise.all(loops);
   emit('result', { runs, bad_replies: bad, first_bad: firstBad });

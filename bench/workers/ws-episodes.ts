@@ -20,7 +20,7 @@ import { runEpisode } from '../../src/agents/runner.js';
 import { connectRemote, type RemoteEnv } from '../../src/client/ws-client.js';
 import { cpuWindow } from '../lib/proc.js';
 import { episodeKey, readRecordings, type Recordings, writeRecordings } from '../lib/recordings.js';
-import { emit, Gate, runWorker, windows, workerArgs } from '../lib/worker.js';
+import { cpuFields, emit, Gate, lockstep, runWorker, windows, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -140,17 +140,7 @@ runWorker(async () => {
       ),
     );
     loops = sockets.map(async (ws) => {
-      let pending: ((b: Buffer) => void) | null = null;
-      ws.on('message', (data: Buffer) => {
-        const p = pending;
-        pending = null;
-        p?.(data);
-      });
-      const ask = (msg: Buffer) =>
-        new Promise<Buffer>((resolve) => {
-          pending = resolve;
-          ws.send(msg, { binary: false });
-        });
+      const ask = lockstep(ws);
       while (!stop) {
         await gate.pass();
         const [task_id, seed] = a.pool[next++ % a.pool.length]!;
@@ -193,9 +183,7 @@ runWorker(async () => {
         eps: episodes / cw.wallS,
         rows_per_s: rows / cw.wallS,
         episodes,
-        server_cpu: cw.cpuPct[a.serverPid]!,
-        client_cpu: cw.cpuPct[process.pid]!,
-        other_cpu: cw.otherPct,
+        ...cpuFields(cw, a.serverPid),
       };
     },
   );

@@ -6,9 +6,7 @@
  * stays light; the same client drives the floor.
  */
 import WebSocket from 'ws';
-import { cpuWindow } from '../lib/proc.js';
-import { percentile } from '../lib/stats.js';
-import { emit, Gate, runWorker, windows, workerArgs } from '../lib/worker.js';
+import { emit, Gate, lockstep, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -30,11 +28,9 @@ const OBSERVATION = Buffer.from('{"type":"observation"');
 
 runWorker(async () => {
   const a = workerArgs<Args>();
-  let counting = false;
   let stop = false;
   const gate = new Gate(a.sessions);
-  let steps = 0;
-  let lat: number[] = [];
+  const meter = new StepMeter();
   let bad = 0;
 
   const session = async (i: number) => {
@@ -46,17 +42,7 @@ runWorker(async () => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    let pending: ((b: Buffer) => void) | null = null;
-    ws.on('message', (data: Buffer) => {
-      const p = pending;
-      pending = null;
-      p?.(data);
-    });
-    const ask = (msg: string) =>
-      new Promise<Buffer>((resolve) => {
-        pending = resolve;
-        ws.send(msg);
-      });
+    const ask = lockstep(ws);
     let seed = i;
     while (!stop) {
       const reset = await ask(JSON.stringify({ type: 'reset', data: { task_id: 'T1_single_page', seed } }));
@@ -69,40 +55,14 @@ runWorker(async () => {
         const reply = await ask(STEP);
         const dt = performance.now() - t0;
         if (reply.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
-        if (counting) {
-          steps += 1;
-          lat.push(dt);
-        }
+        meter.record(dt);
       }
     }
     ws.terminate();
   };
 
   const loops = Array.from({ length: a.sessions }, (_, i) => session(i));
-  let w: ReturnType<typeof cpuWindow> | null = null;
-  const runs = await windows(
-    a,
-    gate,
-    () => {
-      steps = 0;
-      lat = [];
-      counting = true;
-      w = cpuWindow([a.serverPid, process.pid]);
-    },
-    () => {
-      const cw = w!.stop();
-      counting = false;
-      return {
-        rate: steps / cw.wallS,
-        p50_ms: percentile(lat, 50),
-        p99_ms: percentile(lat, 99),
-        steps,
-        server_cpu: cw.cpuPct[a.serverPid]!,
-        client_cpu: cw.cpuPct[process.pid]!,
-        other_cpu: cw.otherPct,
-      };
-    },
-  );
+  const runs = await meter.measure(a, gate, a.serverPid);
   stop = true;
   await Promise.all(loops);
   emit('result', { runs, bad_replies: bad });
