@@ -141,6 +141,17 @@ export class StepMeter {
   private steps = 0;
   private lat: number[] = [];
 
+  /** Up to `count` gated, timed steps, stopping early when `stopped()` turns true. */
+  async run(gate: Gate, count: number, stopped: () => boolean, step: () => Promise<void>): Promise<void> {
+    for (let k = 0; k < count && !stopped(); k++) {
+      await gate.pass();
+      if (stopped()) return;
+      const t0 = performance.now();
+      await step();
+      this.record(performance.now() - t0);
+    }
+  }
+
   record(latencyMs: number): void {
     if (!this.counting) return;
     this.steps += 1;

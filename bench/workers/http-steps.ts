@@ -98,18 +98,18 @@ runWorker(async () => {
       const id = (JSON.parse(reset.body.toString()) as { observation: { episode_id: string } }).observation
         .episode_id;
       const step = post('/step', STEP_BODY, `X-Episode-Id: ${id}\r\n`);
-      for (let k = 0; k < a.resetEvery && !stop; k++) {
-        await gate.pass();
-        if (stop) break;
-        const t0 = performance.now();
-        const r = await c.request(step);
-        const dt = performance.now() - t0;
-        if (r.status !== 200) {
-          bad += 1;
-          if (firstBad === '') firstBad = `${r.status} ${r.body.toString().slice(0, 300)}`;
-        }
-        meter.record(dt);
-      }
+      await meter.run(
+        gate,
+        a.resetEvery,
+        () => stop,
+        async () => {
+          const r = await c.request(step);
+          if (r.status !== 200) {
+            bad += 1;
+            if (firstBad === '') firstBad = `${r.status} ${r.body.toString().slice(0, 300)}`;
+          }
+        },
+      );
     }
     c.close();
   };

@@ -48,15 +48,15 @@ runWorker(async () => {
       const reset = await ask(JSON.stringify({ type: 'reset', data: { task_id: 'T1_single_page', seed } }));
       seed += a.sessions;
       if (reset.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
-      for (let k = 0; k < a.resetEvery && !stop; k++) {
-        await gate.pass();
-        if (stop) break;
-        const t0 = performance.now();
-        const reply = await ask(STEP);
-        const dt = performance.now() - t0;
-        if (reply.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
-        meter.record(dt);
-      }
+      await meter.run(
+        gate,
+        a.resetEvery,
+        () => stop,
+        async () => {
+          const reply = await ask(STEP);
+          if (reply.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
+        },
+      );
     }
     ws.terminate();
   };

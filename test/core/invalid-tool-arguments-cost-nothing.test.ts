@@ -11,9 +11,9 @@ function episode(taskId = 'T4_rate_limit_429', seed = 0): Episode {
   return new Episode({ task: catalog.resolve(taskId), seed, episodeId: 'args' });
 }
 
-/** Calls a tool that must fail with `code` and must change nothing but step_count. */
-function expectFreeError(ep: Episode, name: string, args: unknown, code: string): string {
-  const before = {
+/** Everything a free tool error must leave unchanged, plus step_count. */
+function snapshot(ep: Episode) {
+  return {
     requests: ep.api.requestsUsed,
     clock: ep.api.clockMs,
     trace: ep.api.trace.length,
@@ -22,22 +22,16 @@ function expectFreeError(ep: Episode, name: string, args: unknown, code: string)
     steps: ep.stepCount,
     remaining: ep.state().requests_remaining,
   };
+}
+
+/** Calls a tool that must fail with `code` and must change nothing but step_count. */
+function expectFreeError(ep: Episode, name: string, args: unknown, code: string): string {
+  const before = snapshot(ep);
   const r = ep.callTool(name, args);
   const where = `${name} ${JSON.stringify(args)}`;
   expect(errorCode(r), where).toBe(code);
   expect(r.done, where).toBe(false);
-  expect(
-    {
-      requests: ep.api.requestsUsed,
-      clock: ep.api.clockMs,
-      trace: ep.api.trace.length,
-      lock: ep.api.pageSize,
-      window: ep.api.windowEndMs,
-      steps: ep.stepCount,
-      remaining: ep.state().requests_remaining,
-    },
-    where,
-  ).toEqual({ ...before, steps: before.steps + 1 });
+  expect(snapshot(ep), where).toEqual({ ...before, steps: before.steps + 1 });
   return r.outcome.ok ? '' : r.outcome.error.message;
 }
 
