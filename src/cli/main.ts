@@ -63,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
         jsonl: values.jsonl,
         concurrency,
-        connect: url === undefined ? undefined : () => connectRemote(url),
+        // Agents read values, not the result's shape: ask for the compact one (a third of the bytes).
+        connect: url === undefined ? undefined : () => connectRemote(url, { resultFormat: 'compact' }),
         progress: !values['no-progress'] && process.stderr.isTTY === true,
       });
       return 0;

@@ -91,6 +91,8 @@ export class RemoteEnv implements EnvConnection {
   private constructor(
     private readonly socket: WebSocket,
     readonly url: string,
+    /** Asked of the server at every reset (result_format); undefined: the server's default. */
+    readonly resultFormat: 'full' | 'compact' | undefined,
   ) {
     socket.on('message', (raw) => {
       let frame: Frame;
@@ -117,14 +119,22 @@ export class RemoteEnv implements EnvConnection {
     );
   }
 
-  /** Opens a connection to a server's /ws (give the base URL: http(s)://host:port or ws(s)://host:port). */
-  static async connect(baseUrl: string, opts: { timeoutMs?: number } = {}): Promise<RemoteEnv> {
+  /**
+   * Opens a connection to a server's /ws (give the base URL: http(s)://host:port or ws(s)://host:port).
+   * `resultFormat` asks the server, at each reset, for `compact` results (tool values once, in `data`:
+   * a third of the bytes to parse) or `full` ones; by default the server's TOOL_RESULT_FORMAT applies.
+   * Agents see the same values either way.
+   */
+  static async connect(
+    baseUrl: string,
+    opts: { timeoutMs?: number; resultFormat?: 'full' | 'compact' } = {},
+  ): Promise<RemoteEnv> {
     const url = wsUrlOf(baseUrl);
     const socket = new WebSocket(url, {
       handshakeTimeout: opts.timeoutMs ?? 10_000,
       maxPayload: 100 * 1024 * 1024,
     });
-    const env = new RemoteEnv(socket, url);
+    const env = new RemoteEnv(socket, url, opts.resultFormat);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('unexpected-response', (_req, res) => {
@@ -172,6 +182,7 @@ export class RemoteEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) data.profile = opts.profile;
+    if (this.resultFormat !== undefined) data.result_format = this.resultFormat;
     const t = (await this.expect({ type: 'reset', data }, 'observation')) as unknown as StepTriple;
     return t.observation;
   }
@@ -215,6 +226,9 @@ function errorOf(frame: Frame): RemoteEnvError {
 }
 
 /** Opens a remote environment (one /ws session). */
-export function connectRemote(url: string): Promise<RemoteEnv> {
-  return RemoteEnv.connect(url);
+export function connectRemote(
+  url: string,
+  opts: { resultFormat?: 'full' | 'compact' } = {},
+): Promise<RemoteEnv> {
+  return RemoteEnv.connect(url, opts);
 }

@@ -90,13 +90,15 @@ export function periodsOf(year: number): readonly string[] {
   return Array.from({ length: 12 }, (_, m) => `${year}${pad(m + 1, 2)}`);
 }
 
+const flowOf = (i: number) => (((i / 12) | 0) % 2 === 0 ? 'M' : 'X');
+/** The four digits after the HS chapter in row i's commodity code. */
+const cmdSuffixOf = (inst: Instance, i: number) =>
+  pad((((i / PER_CMD) | 0) * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS, 4);
+
 /** Ground-truth row `i` (0 <= i < N), in canonical order; with `rowId`, as served. */
 export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
   const { query } = inst;
   const month = (i % 12) + 1;
-  const flow = ((i / 12) | 0) % 2 === 0 ? 'M' : 'X';
-  const cmdIdx = (i / PER_CMD) | 0;
-  const suffix = (cmdIdx * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS;
   const dk = inst.keys.data;
   const unit = qtyUnitOf(dk, i);
   const netWgt = netWgtOf(dk, i);
@@ -110,8 +112,8 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
     reporterISO: query.reporter.iso,
     partnerCode: query.partner.code,
     partnerISO: query.partner.iso,
-    flowCode: flow,
-    cmdCode: `${query.hsChapter}${pad(suffix, 4)}`,
+    flowCode: flowOf(i),
+    cmdCode: query.hsChapter + cmdSuffixOf(inst, i),
     qtyUnitCode: unit,
     qty: qtyOf(dk, i, unit, netWgt),
     netWgt,
@@ -119,6 +121,60 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
     is_total: false,
     row_id: rowId,
   };
+}
+
+/**
+ * Served rows as JSON text, written from stream positions without row objects: `streamRowJson(pos, id)`
+ * is byte-identical to `JSON.stringify(streamRow(inst, pos, id))` (tested). No value of a row needs JSON
+ * escaping (fixed codes, ISO codes, digits, `r<n>.<k>` ids), so the fixed text is made once per instance.
+ */
+export class RowWriter {
+  private readonly head: string;
+  private readonly afterPeriod: string;
+  private readonly afterMonth: string;
+  private readonly afterFlow: string;
+
+  constructor(private readonly inst: Instance) {
+    const q = inst.query;
+    this.head = '{"typeCode":"C","freqCode":"M","period":"';
+    this.afterPeriod = `","refYear":${q.year},"refMonth":`;
+    this.afterMonth =
+      `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
+      `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`;
+    this.afterFlow = `","cmdCode":"${q.hsChapter}`;
+  }
+
+  streamRowJson(pos: number, rowId: string): string {
+    const inst = this.inst;
+    const src = sourceAt(inst, pos);
+    if (src < 0) return JSON.stringify(totalsRow(inst, -src - 1, rowId));
+    const i = src;
+    const month = (i % 12) + 1;
+    const dk = inst.keys.data;
+    const unit = qtyUnitOf(dk, i);
+    const netWgt = netWgtOf(dk, i);
+    return (
+      this.head +
+      inst.periods[month - 1]! +
+      this.afterPeriod +
+      month +
+      this.afterMonth +
+      flowOf(i) +
+      this.afterFlow +
+      cmdSuffixOf(inst, i) +
+      '","qtyUnitCode":' +
+      unit +
+      ',"qty":' +
+      qtyOf(dk, i, unit, netWgt) +
+      ',"netWgt":' +
+      netWgt +
+      ',"primaryValue":' +
+      centsOf(dk, i) / 100 +
+      ',"is_total":false,"row_id":"' +
+      rowId +
+      '"}'
+    );
+  }
 }
 
 /** Cents of primaryValue of ground-truth row `i` (exact integer arithmetic for sums). */

@@ -3,7 +3,8 @@
  * three tools. Pure and synchronous; transports reach it through callTool.
  */
 import { ApiState, fetchPage, totalPages } from './api.js';
-import { PRIMARY_KEY, ROW_SCHEMA, streamRow, type TradeRow } from './dataset.js';
+import { PRIMARY_KEY, ROW_SCHEMA, RowWriter, streamRow, type TradeRow } from './dataset.js';
+import { type DirectValue, type Hole, isDirectValue, JsonTemplate, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
 import { requestsRemaining } from './faults/budget.js';
 import { deriveInstance, type Instance } from './instance.js';
@@ -25,9 +26,24 @@ export interface EpisodeOptions {
   readonly plan?: ReferencePlan;
 }
 
+/**
+ * A tool call's outcome. A successful value may also come as `direct` (its JSON text written without
+ * building the object; `value` is then built on first read), which transports splice into frames.
+ */
 export type ToolOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: true; readonly value: Record<string, unknown>; readonly direct?: DirectValue }
   | { readonly ok: false; readonly error: BenchError };
+
+function okOutcome(v: Record<string, unknown> | DirectValue): ToolOutcome {
+  if (!isDirectValue(v)) return { ok: true, value: v };
+  return {
+    ok: true,
+    direct: v,
+    get value() {
+      return v.value();
+    },
+  };
+}
 
 export interface CallResult {
   readonly outcome: ToolOutcome;
@@ -36,12 +52,35 @@ export interface CallResult {
   readonly reward: number | null;
 }
 
+/** How many fields of get_task_info are the episode's (Episode.infoHoles). */
+const INFO_HOLES = 13;
+
+/**
+ * get_task_info's JSON template per task: a cache of a pure function of the (immutable) task, so it
+ * changes no output, only how often the task's fixed text is serialised.
+ */
+const infoTemplates = new WeakMap<ResolvedTask, JsonTemplate | null>();
+
+function infoTemplateOf(
+  task: ResolvedTask,
+  build: (holes: readonly unknown[]) => Record<string, unknown>,
+): JsonTemplate | null {
+  let t = infoTemplates.get(task);
+  if (t === undefined) {
+    t = JsonTemplate.of((hole) => build(Array.from({ length: INFO_HOLES }, (_, k) => hole(k))), INFO_HOLES);
+    infoTemplates.set(task, t);
+  }
+  return t;
+}
+
 export class Episode {
   readonly inst: Instance;
   readonly episodeId: string;
   readonly api = new ApiState();
   private readonly saltHash: string | null;
   private readonly plan: ReferencePlan | undefined;
+  /** Writes served rows as JSON text (made on the first page served over a transport). */
+  private rowWriter: RowWriter | undefined;
   stepCount = 0;
   private ended: { reason: EndReason; breakdown: Breakdown } | null = null;
 
@@ -96,7 +135,7 @@ export class Episode {
         };
       } else {
         try {
-          outcome = { ok: true, value: tool.handler(this, parsed.data) };
+          outcome = okOutcome(tool.handler(this, parsed.data));
         } catch (e) {
           if (!(e instanceof BenchError)) throw e;
           outcome = { ok: false, error: e };
@@ -127,26 +166,67 @@ export class Episode {
     return this.ended.breakdown;
   }
 
+  /** get_task_info's value now. */
   taskInfo(): Record<string, unknown> {
-    const t = this.task;
+    return this.taskInfoWith(this.infoHoles());
+  }
+
+  /** get_task_info's value, written from the task's template with this episode's fields filled in. */
+  taskInfoValue(): DirectValue {
+    const holes = this.infoHoles();
+    const template = infoTemplateOf(this.task, (h) => this.taskInfoWith(h));
+    const build = () => this.taskInfoWith(holes);
+    if (template === null) return new LazyValue(build, () => JSON.stringify(build()));
+    return new LazyValue(
+      build,
+      () => template.fill(holes),
+      () => template.fillEscaped(holes),
+    );
+  }
+
+  /** The fields of get_task_info that are not the task's, in serialisation order. */
+  private infoHoles(): Hole[] {
+    const api = this.api;
     const q = this.inst.query;
+    return [
+      this.episodeId,
+      this.inst.seed,
+      this.saltHash,
+      q.reporter.code,
+      q.reporter.iso,
+      q.partner.code,
+      q.partner.iso,
+      q.year,
+      q.hsChapter,
+      api.requestsUsed,
+      requestsRemaining(api.requestsUsed, this.task.request_budget),
+      api.pageSize,
+      this.stepCount,
+    ];
+  }
+
+  private taskInfoWith(h: readonly unknown[]): Record<string, unknown> {
+    const t = this.task;
     return {
       task_id: t.id,
-      episode_id: this.episodeId,
-      seed: this.inst.seed,
+      episode_id: h[0],
+      seed: h[1],
       profile: t.profile,
-      ...this.versions(),
+      benchmark_version: BENCHMARK_VERSION,
+      judge_version: JUDGE_VERSION,
+      task_hash: t.task_hash,
+      seed_salt_hash: h[2],
       title: t.title,
       challenge: t.challenge,
       description: t.description,
       instructions: t.instructions,
       query: {
-        reporterCode: q.reporter.code,
-        reporterISO: q.reporter.iso,
-        partnerCode: q.partner.code,
-        partnerISO: q.partner.iso,
-        year: q.year,
-        hs_chapter: q.hsChapter,
+        reporterCode: h[3],
+        reporterISO: h[4],
+        partnerCode: h[5],
+        partnerISO: h[6],
+        year: h[7],
+        hs_chapter: h[8],
         freqCode: 'M',
         flowCodes: ['M', 'X'],
       },
@@ -154,15 +234,15 @@ export class Episode {
       row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
       constraints: {
         request_budget: t.request_budget,
-        requests_used: this.api.requestsUsed,
-        requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
+        requests_used: h[9],
+        requests_remaining: h[10],
         default_page_size: t.default_page_size,
         max_page_size: t.max_page_size,
-        page_size_locked: this.api.pageSize,
+        page_size_locked: h[11],
         latency_ms: t.latency_ms,
         max_wait_s: t.max_wait_s,
         max_steps: t.max_steps,
-        steps_used: this.stepCount,
+        steps_used: h[12],
         max_submission_bytes: t.max_submission_bytes,
       },
       rules: RULES,
@@ -184,7 +264,11 @@ export class Episode {
     };
   }
 
-  fetch(page: number, pageSize: number | undefined, waitS: number | undefined): Record<string, unknown> {
+  fetch(
+    page: number,
+    pageSize: number | undefined,
+    waitS: number | undefined,
+  ): Record<string, unknown> | DirectValue {
     const t = this.task;
     if (pageSize !== undefined && pageSize > t.max_page_size) {
       throw new BenchError(
@@ -216,22 +300,25 @@ export class Episode {
     switch (e.status) {
       case 200: {
         const pages = totalPages(this.inst, size);
-        const rows: TradeRow[] = new Array(e.count);
         const order = pageOrderOf(this.inst, e);
+        const posOf = (k: number) => e.start + (order === null ? k : order[k]!);
         const prefix = `r${e.seq}.`;
-        for (let k = 0; k < e.count; k++) {
-          rows[k] = streamRow(this.inst, e.start + (order === null ? k : order[k]!), prefix + k);
-        }
-        return {
-          status: 200,
-          page,
-          page_size: size,
-          total_pages: pages,
-          total_rows: this.inst.n,
-          has_more: page < pages,
-          rows,
-          ...common,
+        const head = { status: 200, page, page_size: size, total_pages: pages, total_rows: this.inst.n };
+        const hasMore = page < pages;
+        const build = () => {
+          const rows: TradeRow[] = new Array(e.count);
+          for (let k = 0; k < e.count; k++) rows[k] = streamRow(this.inst, posOf(k), prefix + k);
+          return { ...head, has_more: hasMore, rows, ...common };
         };
+        const write = () => {
+          const w = (this.rowWriter ??= new RowWriter(this.inst));
+          let rows = '';
+          for (let k = 0; k < e.count; k++)
+            rows += (k === 0 ? '' : ',') + w.streamRowJson(posOf(k), prefix + k);
+          const tail = JSON.stringify(common);
+          return `${JSON.stringify(head).slice(0, -1)},"has_more":${hasMore},"rows":[${rows}],${tail.slice(1)}`;
+        };
+        return new LazyValue(build, write, undefined, 200, e.count);
       }
       case 429:
         return {

@@ -3,13 +3,14 @@
  * reaches them through Episode.callTool; JSON Schemas for tool lists are generated from these schemas.
  */
 import { z } from 'zod';
+import type { DirectValue } from './direct-value.js';
 import type { Episode } from './episode.js';
 
 export interface ToolDef<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly description: string;
   readonly input: S;
-  readonly handler: (ep: Episode, args: z.infer<S>) => Record<string, unknown>;
+  readonly handler: (ep: Episode, args: z.infer<S>) => Record<string, unknown> | DirectValue;
 }
 
 const defineTool = <S extends z.ZodType>(t: ToolDef<S>): ToolDef<S> => t;
@@ -20,7 +21,7 @@ export const getTaskInfo = defineTool({
     'Free (costs no request). Returns the task: the query to retrieve, primary key, row schema, request budget, ' +
     'page-size limits, virtual-clock and rate-limit rules, and the submission and run-log formats.',
   input: z.object({}).strict(),
-  handler: (ep) => ep.taskInfo(),
+  handler: (ep) => ep.taskInfoValue(),
 });
 
 export const fetchPage = defineTool({

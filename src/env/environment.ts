@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { z } from 'zod';
+import { type DirectValue, LazyValue } from '../core/direct-value.js';
 import { type CallResult, Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { TaskCatalog } from '../task-catalog.js';
@@ -63,59 +64,88 @@ export function validationError(what: string, error: z.ZodError): BenchError {
 export type ResultFormat = 'full' | 'compact';
 
 /** The one-line summary `compact` results carry as text. */
-function summary(value: Record<string, unknown>): string {
+function summary(r: { value: Record<string, unknown>; direct?: DirectValue }): string {
+  const d = r.direct;
+  if (d?.rowCount !== undefined) return `status=${d.status} rows=${d.rowCount} (full result in data)`;
+  const value = r.value;
   const rows = Array.isArray(value.rows) ? ` rows=${value.rows.length}` : '';
   const status =
     value.status !== undefined ? `status=${value.status}` : `keys=${Object.keys(value).join(',')}`;
   return `${status}${rows} (full result in data)`;
 }
 
-/** A full result's value, already serialised once (symbol keys are invisible to JSON.stringify). */
-const VALUE_JSON = Symbol('valueJson');
-type FullResult = McpCallResult & { [VALUE_JSON]?: string };
+/**
+ * A result whose value came as a DirectValue (symbol keys are invisible to JSON.stringify): wireJson
+ * splices its text into the frame; the object properties are built only if something reads them.
+ */
+const WIRE = Symbol('wire');
+interface Wire {
+  readonly direct: DirectValue;
+  readonly format: ResultFormat;
+}
+type WiredResult = McpCallResult & { [WIRE]?: Wire };
 
 /**
- * The JSON text of a step result (or any value). For a `full` call result the tool's value was serialised
- * once when the result was made; that text is spliced in for content, structured_content and data instead
- * of serialising the rows three more times. The output is byte-identical to JSON.stringify (tested).
+ * The JSON text of a step result (or any value), byte-identical to JSON.stringify (tested). A call result
+ * made from a DirectValue is written from its text: in `full`, the text is spliced in for content,
+ * structured_content and data (with its escaped form, when the value has one cached) instead of
+ * serialising the value three times; in `compact`, once for data.
  */
 export function wireJson(value: unknown): string {
   const r = value as StepResult;
-  const result = r?.observation?.result as FullResult | null | undefined;
-  const text = result?.[VALUE_JSON];
-  if (text === undefined || Object.keys(r.observation).length !== 3) return JSON.stringify(value);
+  const result = r?.observation?.result as WiredResult | null | undefined;
+  const wire = result?.[WIRE];
+  if (wire === undefined || Object.keys(r.observation).length !== 3) return JSON.stringify(value);
+  const d = wire.direct;
+  const text = d.json();
+  const body =
+    wire.format === 'full'
+      ? `${d.escapedJson?.() ?? JSON.stringify(text)}}],"structured_content":${text},"data":${text}`
+      : `${JSON.stringify(result!.content[0]!.text)}}],"structured_content":null,"data":${text}`;
   return (
     `{"observation":{"tool_name":${JSON.stringify(r.observation.tool_name)},"result":{"content":[{"type":"text","text":` +
-    `${JSON.stringify(text)}}],"structured_content":${text},"data":${text},"is_error":false,"meta":null},` +
-    `"error":null},"reward":${JSON.stringify(r.reward)},"done":${JSON.stringify(r.done)}}`
+    `${body},"is_error":false,"meta":null},"error":null},"reward":${JSON.stringify(r.reward)},"done":${JSON.stringify(r.done)}}`
   );
 }
 
+/** A value that came as an object, with its text made once on demand. */
+const plainValue = (value: Record<string, unknown>): DirectValue =>
+  new LazyValue(
+    () => value,
+    () => JSON.stringify(value),
+  );
+
 /** The MCP CallToolResult of a core tool outcome (tool-level errors are results with is_error true). */
 export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCallResult {
-  if (r.outcome.ok) {
-    const value = r.outcome.value;
-    if (format === 'compact') {
-      return {
-        content: [{ type: 'text', text: summary(value) }],
-        structured_content: null,
-        data: value,
-        is_error: false,
-        meta: null,
-      };
-    }
-    const text = JSON.stringify(value);
-    const full: FullResult = {
-      content: [{ type: 'text', text }],
-      structured_content: value,
-      data: value,
-      is_error: false,
-      meta: null,
-    };
-    full[VALUE_JSON] = text;
-    return full;
+  const o = r.outcome;
+  if (o.ok) {
+    const d = o.direct ?? plainValue(o.value);
+    const wired: WiredResult =
+      format === 'compact'
+        ? {
+            content: [{ type: 'text', text: summary(o) }],
+            structured_content: null,
+            get data() {
+              return d.value();
+            },
+            is_error: false,
+            meta: null,
+          }
+        : {
+            content: [{ type: 'text', text: d.json() }],
+            get structured_content() {
+              return d.value();
+            },
+            get data() {
+              return d.value();
+            },
+            is_error: false,
+            meta: null,
+          };
+    wired[WIRE] = { direct: d, format };
+    return wired;
   }
-  const error = r.outcome.error.toJSON();
+  const error = o.error.toJSON();
   const value = { error };
   return {
     content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
@@ -126,10 +156,38 @@ export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCa
   };
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The common action, a well-formed call_tool, checked without zod (null for anything else, which the
+ * Action schema then accepts or rejects with its errors).
+ */
+function callToolAction(raw: unknown): Action | null {
+  if (!isRecord(raw) || raw.type !== 'call_tool') return null;
+  for (const k in raw) {
+    if (k !== 'type' && k !== 'tool_name' && k !== 'arguments' && k !== 'metadata') return null;
+  }
+  const { tool_name, arguments: args, metadata } = raw;
+  if (typeof tool_name !== 'string' || tool_name.length === 0) return null;
+  if ((args !== undefined && !isRecord(args)) || (metadata !== undefined && !isRecord(metadata))) return null;
+  const action: Action = { type: 'call_tool', tool_name, arguments: args ?? {} };
+  if (metadata !== undefined) action.metadata = metadata;
+  return action;
+}
+
 export class ComtradeEnvironment {
   private ep: Episode | null = null;
+  private format: ResultFormat;
 
-  constructor(private readonly ctx: EnvContext) {}
+  constructor(private readonly ctx: EnvContext) {
+    this.format = ctx.resultFormat;
+  }
+
+  /** How this episode's call results carry tool values (reset's result_format, else the server's). */
+  get resultFormat(): ResultFormat {
+    return this.format;
+  }
 
   get episode(): Episode | null {
     return this.ep;
@@ -152,6 +210,7 @@ export class ComtradeEnvironment {
     const previous = this.ep;
     if (previous !== null && !previous.done) previous.end('closed');
     this.ep = new Episode({ task, seed, episodeId, salt: this.ctx.salt, saltHash: this.ctx.saltHash });
+    this.format = req.result_format ?? this.ctx.resultFormat;
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
     return {
       observation: { ...this.ep.taskInfo(), tools: toolSpecs() },
@@ -167,9 +226,12 @@ export class ComtradeEnvironment {
 
   /** An OpenEnv step with an MCP action. */
   step(raw: unknown): StepResult {
-    const parsed = Action.safeParse(raw);
-    if (!parsed.success) throw validationError('action', parsed.error);
-    const action = parsed.data;
+    let action = callToolAction(raw);
+    if (action === null) {
+      const parsed = Action.safeParse(raw);
+      if (!parsed.success) throw validationError('action', parsed.error);
+      action = parsed.data;
+    }
     const ep = this.live();
     if (action.type === 'list_tools') {
       return {
@@ -200,7 +262,7 @@ export class ComtradeEnvironment {
     return {
       observation: {
         tool_name: action.tool_name,
-        result: toMcpResult(r, this.ctx.resultFormat),
+        result: toMcpResult(r, this.format),
         error: null,
       },
       reward,

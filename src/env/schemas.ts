@@ -29,6 +29,13 @@ export const ResetRequest = z
       .optional()
       .describe('client-chosen episode id (default: random 128-bit)'),
     profile: z.string().min(1).max(64).optional().describe('size profile: default or llm'),
+    result_format: z
+      .enum(['full', 'compact'])
+      .optional()
+      .describe(
+        "how this episode's call results carry tool values: full (in content, structured_content and data) " +
+          "or compact (once, in data); default: the server's TOOL_RESULT_FORMAT",
+      ),
   })
   .describe('Reset: start an episode. Unknown keys are ignored, as upstream OpenEnv does.');
 export type ResetRequest = z.infer<typeof ResetRequest>;

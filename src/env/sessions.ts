@@ -74,9 +74,6 @@ export class SessionStore {
   get catalog(): TaskCatalog {
     return this.opts.catalog;
   }
-  get resultFormat(): ResultFormat {
-    return this.ctx.resultFormat;
-  }
 
   /** Opens a session, or throws CB_ERR_CAPACITY naming the limit. */
   open(kind: SessionKind, id: string = randomUUID()): Session {

@@ -1,6 +1,7 @@
 /**
  * TOOL_RESULT_FORMAT=compact: fetch_page results carry their rows once (in `data`), the solver over /ws
- * scores exactly as in-process, and the default `full` format keeps upstream's three copies.
+ * scores exactly as in-process, and the default `full` format keeps upstream's three copies. A reset's
+ * result_format overrides the server's default for that episode.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InProcessEnv } from '../../src/agents/in-process.js';
@@ -22,9 +23,9 @@ afterAll(async () => {
   await full.close();
 });
 
-async function firstPage(base: string) {
+async function firstPage(base: string, reset: Record<string, unknown> = {}) {
   const ws = await WsProbe.open(base);
-  ws.send({ type: 'reset', data: { task_id: 'T2_multi_page', seed: 4 } });
+  ws.send({ type: 'reset', data: { task_id: 'T2_multi_page', seed: 4, ...reset } });
   await ws.next();
   ws.send({
     type: 'step',
@@ -58,5 +59,49 @@ it('the reference solver scores the same over compact /ws as in-process', async 
     } finally {
       await env.close();
     }
+  }
+});
+
+it("a reset's result_format sets the shape for that episode only, on either server default", async () => {
+  const c = await firstPage(bases.compact);
+  const f = await firstPage(bases.full);
+  expect(await firstPage(bases.full, { result_format: 'compact' })).toEqual(c);
+  expect(await firstPage(bases.compact, { result_format: 'full' })).toEqual(f);
+
+  const ws = await WsProbe.open(bases.full);
+  const fetchOne = async () => {
+    ws.send({ type: 'step', data: { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 1 } } });
+    return (await ws.next()).data.observation.result;
+  };
+  ws.send({ type: 'reset', data: { task_id: 'T1_single_page', seed: 1, result_format: 'compact' } });
+  await ws.next();
+  expect((await fetchOne()).structured_content).toBeNull();
+  ws.send({ type: 'reset', data: { task_id: 'T1_single_page', seed: 1 } });
+  await ws.next();
+  expect((await fetchOne()).structured_content.status).toBe(200);
+  ws.send({ type: 'reset', data: { result_format: 'xml' } });
+  const bad = await ws.next();
+  expect(bad.type).toBe('error');
+  expect(bad.data.code).toBe('VALIDATION_ERROR');
+  expect(JSON.stringify(bad.data.errors)).toMatch(/result_format/);
+  ws.send({ type: 'close' });
+});
+
+it('RemoteEnv asks for compact results when told to, and the solver scores the same', async () => {
+  const env = await connectRemote(bases.full, { resultFormat: 'compact' });
+  try {
+    const frames: string[] = [];
+    // The socket is private; the observable difference is the bytes the solver parses.
+    (env as unknown as { socket: { on: (e: string, f: (d: Buffer) => void) => void } }).socket.on(
+      'message',
+      (d) => frames.push(d.toString()),
+    );
+    const remote = await runEpisode(env, reference, { task_id: 'T4_rate_limit_429', seed: 2 });
+    expect(remote.score).toBe(100);
+    const pages = frames.filter((f) => f.includes('"rows":['));
+    expect(pages.length).toBeGreaterThan(3);
+    for (const f of pages) expect(JSON.parse(f).data.observation.result.structured_content).toBeNull();
+  } finally {
+    await env.close();
   }
 });

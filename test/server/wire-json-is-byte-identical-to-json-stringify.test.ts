@@ -1,38 +1,42 @@
 /**
- * wireJson splices a full call result's once-serialised value into the step triple; the bytes must be
- * exactly JSON.stringify's for every kind of step (tool results, tool errors, unknown tools, list_tools).
+ * wireJson splices a call result's once-written value into the step triple; the bytes must be exactly
+ * JSON.stringify's (which reads the result's object faces) for every kind of step (tool results, tool
+ * errors, unknown tools, list_tools) in both result formats.
  */
 import { expect, it } from 'vitest';
 import { SessionStore } from '../../src/env/sessions.js';
 import { wireJson } from '../../src/env/environment.js';
 import { catalog } from './helpers.js';
 
-it('wireJson equals JSON.stringify on a whole episode of every task', () => {
-  const store = new SessionStore({ catalog, capacity: 16, idleTimeoutMs: 60_000 });
-  let spliced = 0;
-  for (const task_id of catalog.ids) {
-    const { env } = store.open('ws');
-    env.reset({ task_id, seed: 3 });
-    const steps: unknown[] = [
-      { type: 'list_tools' },
-      { type: 'call_tool', tool_name: 'get_task_info', arguments: {} },
-      { type: 'call_tool', tool_name: 'nope', arguments: {} },
-      { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 0 } },
-    ];
-    for (let p = 1; p <= 6; p++)
-      steps.push({ type: 'call_tool', tool_name: 'fetch_page', arguments: { page: p, wait_s: 4 } });
-    steps.push({
-      type: 'call_tool',
-      tool_name: 'submit_results',
-      arguments: { rows: [{ x: '"\u2028é' }], run_log: 'page=1 status=200' },
-    });
-    for (const action of steps) {
-      const r = env.step(action);
-      const text = wireJson(r);
-      expect(text).toBe(JSON.stringify(r));
-      if ((r.observation.result as { is_error?: boolean } | null)?.is_error === false) spliced += 1;
+it.each(['full', 'compact'] as const)(
+  'wireJson equals JSON.stringify on an episode of every task (%s)',
+  (resultFormat) => {
+    const store = new SessionStore({ catalog, capacity: 16, idleTimeoutMs: 60_000, resultFormat });
+    let spliced = 0;
+    for (const task_id of catalog.ids) {
+      const { env } = store.open('ws');
+      env.reset({ task_id, seed: 3 });
+      const steps: unknown[] = [
+        { type: 'list_tools' },
+        { type: 'call_tool', tool_name: 'get_task_info', arguments: {} },
+        { type: 'call_tool', tool_name: 'nope', arguments: {} },
+        { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 0 } },
+      ];
+      for (let p = 1; p <= 6; p++)
+        steps.push({ type: 'call_tool', tool_name: 'fetch_page', arguments: { page: p, wait_s: 4 } });
+      steps.push({
+        type: 'call_tool',
+        tool_name: 'submit_results',
+        arguments: { rows: [{ x: '"\u2028é' }], run_log: 'page=1 status=200' },
+      });
+      for (const action of steps) {
+        const r = env.step(action);
+        const text = wireJson(r);
+        expect(text).toBe(JSON.stringify(r));
+        if ((r.observation.result as { is_error?: boolean } | null)?.is_error === false) spliced += 1;
+      }
     }
-  }
-  expect(spliced).toBeGreaterThan(50);
-  expect(wireJson({ a: 1 })).toBe('{"a":1}');
-});
+    expect(spliced).toBeGreaterThan(50);
+    expect(wireJson({ a: 1 })).toBe('{"a":1}');
+  },
+);

@@ -195,7 +195,7 @@ async function dispatch(
         );
       }
       const result = s.env.callTool(name, params.arguments ?? {});
-      return ok(id, toMcpResult(result, ctx.store.resultFormat));
+      return ok(id, toMcpResult(result, s.env.resultFormat));
     }
     case 'openenv/session/create': {
       const s = openMcpSession(ctx.store, params);

@@ -26,6 +26,33 @@ const Messages = {
 } as const;
 type MessageType = keyof typeof Messages;
 
+/** Whether each message type takes `data`: required, optional or absent (the keys Messages allows). */
+const DATA: Record<MessageType, 'required' | 'optional' | 'absent'> = {
+  reset: 'optional',
+  step: 'required',
+  state: 'absent',
+  close: 'absent',
+  mcp: 'required',
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The common case of Messages checked without zod: only `type` and `data`, `data` an object where the
+ * type takes one. Anything else goes to the zod schema, which accepts or rejects it with its errors.
+ */
+function wellFormed(m: { type: MessageType; data?: unknown }): boolean {
+  let keys = 0;
+  for (const k in m) {
+    if (k !== 'type' && k !== 'data') return false;
+    keys += 1;
+  }
+  const rule = DATA[m.type];
+  if (m.data === undefined) return keys === 1 && rule !== 'required';
+  return rule !== 'absent' && isRecord(m.data);
+}
+
 const OPEN = 1; // WebSocket.OPEN
 
 export interface WsRoutesOptions {
@@ -104,10 +131,14 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
             ),
           );
         }
-        const parsed = Messages[type as MessageType].safeParse(msg);
-        if (!parsed.success)
-          return sendError('VALIDATION_ERROR', validationError(`${type} message`, parsed.error));
-        const m = parsed.data as { type: MessageType; data?: Record<string, unknown> };
+        let m = msg as { type: MessageType; data?: Record<string, unknown> };
+        if (!wellFormed(m)) {
+          // The zod schema names what is wrong (and is the definition the fast check follows).
+          const parsed = Messages[type as MessageType].safeParse(msg);
+          if (!parsed.success)
+            return sendError('VALIDATION_ERROR', validationError(`${type} message`, parsed.error));
+          m = parsed.data as typeof m;
+        }
         try {
           switch (m.type) {
             case 'reset':
