@@ -34,15 +34,20 @@ export type ToolOutcome =
   | { readonly ok: true; readonly value: Record<string, unknown>; readonly direct?: DirectValue }
   | { readonly ok: false; readonly error: BenchError };
 
+/**
+ * A successful outcome whose value came as a DirectValue. The getter is on the prototype: an accessor
+ * literal per call would give every outcome its own hidden class (allocated in old space).
+ */
+class DirectOutcome {
+  readonly ok = true;
+  constructor(readonly direct: DirectValue) {}
+  get value(): Record<string, unknown> {
+    return this.direct.value();
+  }
+}
+
 function okOutcome(v: Record<string, unknown> | DirectValue): ToolOutcome {
-  if (!isDirectValue(v)) return { ok: true, value: v };
-  return {
-    ok: true,
-    direct: v,
-    get value() {
-      return v.value();
-    },
-  };
+  return isDirectValue(v) ? new DirectOutcome(v) : { ok: true, value: v };
 }
 
 export interface CallResult {

@@ -74,16 +74,47 @@ function summary(r: { value: Record<string, unknown>; direct?: DirectValue }): s
   return `${status}${rows} (full result in data)`;
 }
 
-/**
- * A result whose value came as a DirectValue (symbol keys are invisible to JSON.stringify): wireJson
- * splices its text into the frame; the object properties are built only if something reads them.
- */
-const WIRE = Symbol('wire');
+/** How a WiredResult carries its value. */
 interface Wire {
   readonly direct: DirectValue;
   readonly format: ResultFormat;
 }
-type WiredResult = McpCallResult & { [WIRE]?: Wire };
+
+/**
+ * A successful call result, made from the value's DirectValue: wireJson splices the value's text into the
+ * frame, and the object faces (structured_content, data) are built only when something reads them;
+ * JSON.stringify reads them through toJSON, in the result's field order. The accessors are on the
+ * prototype: accessor literals made per call would give every result its own hidden class, allocated in
+ * old space, which made scavenges slow and promoted young objects.
+ */
+class WiredResult implements McpCallResult {
+  readonly content: Array<{ type: 'text'; text: string }>;
+  readonly is_error = false;
+  readonly meta = null;
+  readonly #wire: Wire;
+
+  constructor(wire: Wire, text: string) {
+    this.#wire = wire;
+    this.content = [{ type: 'text', text }];
+  }
+
+  static wireOf(r: unknown): Wire | undefined {
+    return r instanceof WiredResult ? r.#wire : undefined;
+  }
+
+  get structured_content(): Record<string, unknown> | null {
+    return this.#wire.format === 'full' ? this.#wire.direct.value() : null;
+  }
+
+  get data(): unknown {
+    return this.#wire.direct.value();
+  }
+
+  toJSON(): McpCallResult {
+    const { content, structured_content, data, is_error, meta } = this;
+    return { content, structured_content, data, is_error, meta };
+  }
+}
 
 /**
  * The JSON text of a step result (or any value), byte-identical to JSON.stringify (tested). A call result
@@ -93,8 +124,8 @@ type WiredResult = McpCallResult & { [WIRE]?: Wire };
  */
 export function wireJson(value: unknown): string {
   const r = value as StepResult;
-  const result = r?.observation?.result as WiredResult | null | undefined;
-  const wire = result?.[WIRE];
+  const result = r?.observation?.result as McpCallResult | null | undefined;
+  const wire = WiredResult.wireOf(result);
   if (wire === undefined || Object.keys(r.observation).length !== 3) return JSON.stringify(value);
   const d = wire.direct;
   const text = d.json();
@@ -119,31 +150,8 @@ const plainValue = (value: Record<string, unknown>): DirectValue =>
 export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCallResult {
   const o = r.outcome;
   if (o.ok) {
-    const d = o.direct ?? plainValue(o.value);
-    const wired: WiredResult =
-      format === 'compact'
-        ? {
-            content: [{ type: 'text', text: summary(o) }],
-            structured_content: null,
-            get data() {
-              return d.value();
-            },
-            is_error: false,
-            meta: null,
-          }
-        : {
-            content: [{ type: 'text', text: d.json() }],
-            get structured_content() {
-              return d.value();
-            },
-            get data() {
-              return d.value();
-            },
-            is_error: false,
-            meta: null,
-          };
-    wired[WIRE] = { direct: d, format };
-    return wired;
+    const direct = o.direct ?? plainValue(o.value);
+    return new WiredResult({ direct, format }, format === 'full' ? direct.json() : summary(o));
   }
   const error = o.error.toJSON();
   const value = { error };
