@@ -91,9 +91,13 @@ export function periodsOf(year: number): readonly string[] {
 }
 
 const flowOf = (i: number) => (((i / 12) | 0) % 2 === 0 ? 'M' : 'X');
-/** The four digits after the HS chapter in row i's commodity code. */
-const cmdSuffixOf = (inst: Instance, i: number) =>
-  pad((((i / PER_CMD) | 0) * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS, 4);
+
+/** Row i's commodity code: the HS chapter and four digits, made once per commodity of the instance. */
+function cmdCodeOf(inst: Instance, i: number): string {
+  const cmdIdx = (i / PER_CMD) | 0;
+  return (inst.cmdCodes[cmdIdx] ??=
+    inst.query.hsChapter + pad((cmdIdx * CMD_MULTIPLIER + inst.cmdOffset) % CMD_MODULUS, 4));
+}
 
 /** Ground-truth row `i` (0 <= i < N), in canonical order; with `rowId`, as served. */
 export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
@@ -113,7 +117,7 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
     partnerCode: query.partner.code,
     partnerISO: query.partner.iso,
     flowCode: flowOf(i),
-    cmdCode: query.hsChapter + cmdSuffixOf(inst, i),
+    cmdCode: cmdCodeOf(inst, i),
     qtyUnitCode: unit,
     qty: qtyOf(dk, i, unit, netWgt),
     netWgt,
@@ -132,7 +136,6 @@ export class RowWriter {
   private readonly head: string;
   private readonly afterPeriod: string;
   private readonly afterMonth: string;
-  private readonly afterFlow: string;
 
   constructor(private readonly inst: Instance) {
     const q = inst.query;
@@ -141,7 +144,6 @@ export class RowWriter {
     this.afterMonth =
       `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
       `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`;
-    this.afterFlow = `","cmdCode":"${q.hsChapter}`;
   }
 
   streamRowJson(pos: number, rowId: string): string {
@@ -160,8 +162,8 @@ export class RowWriter {
       month +
       this.afterMonth +
       flowOf(i) +
-      this.afterFlow +
-      cmdSuffixOf(inst, i) +
+      '","cmdCode":"' +
+      cmdCodeOf(inst, i) +
       '","qtyUnitCode":' +
       unit +
       ',"qty":' +

@@ -17,12 +17,16 @@ export interface DirectValue {
   readonly rowCount?: number;
 }
 
+/** Brands DirectValue implementations (tool handlers return either one or a plain object). */
+export const DIRECT: unique symbol = Symbol('directValue');
+
 export function isDirectValue(v: unknown): v is DirectValue {
-  return v instanceof LazyValue;
+  return (v as { [DIRECT]?: true } | null)?.[DIRECT] === true;
 }
 
 /** A DirectValue from its two writers; each face is computed once. */
 export class LazyValue implements DirectValue {
+  readonly [DIRECT] = true;
   private built: Record<string, unknown> | undefined;
   private text: string | undefined;
 

@@ -3,13 +3,14 @@
  * three tools. Pure and synchronous; transports reach it through callTool.
  */
 import { ApiState, fetchPage, totalPages } from './api.js';
-import { PRIMARY_KEY, ROW_SCHEMA, RowWriter, streamRow, type TradeRow } from './dataset.js';
+import { PRIMARY_KEY, ROW_SCHEMA, RowWriter } from './dataset.js';
 import { type DirectValue, type Hole, isDirectValue, JsonTemplate, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
 import { requestsRemaining } from './faults/budget.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
 import type { ReferencePlan } from './judge/reference-plan.js';
+import { ServedPage } from './served-page.js';
 import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
 import type { ResolvedTask } from './task-spec.js';
 import { describeIssues, FORMATS, RULES, TOOL_BY_NAME } from './tools.js';
@@ -303,28 +304,20 @@ export class Episode {
       virtual_time_s: this.api.clockMs / 1000,
     };
     switch (e.status) {
-      case 200: {
-        const pages = totalPages(this.inst, size);
-        const order = pageOrderOf(this.inst, e);
-        const posOf = (k: number) => e.start + (order === null ? k : order[k]!);
-        const prefix = `r${e.seq}.`;
-        const head = { status: 200, page, page_size: size, total_pages: pages, total_rows: this.inst.n };
-        const hasMore = page < pages;
-        const build = () => {
-          const rows: TradeRow[] = new Array(e.count);
-          for (let k = 0; k < e.count; k++) rows[k] = streamRow(this.inst, posOf(k), prefix + k);
-          return { ...head, has_more: hasMore, rows, ...common };
-        };
-        const write = () => {
-          const w = (this.rowWriter ??= new RowWriter(this.inst));
-          let rows = '';
-          for (let k = 0; k < e.count; k++)
-            rows += (k === 0 ? '' : ',') + w.streamRowJson(posOf(k), prefix + k);
-          const tail = JSON.stringify(common);
-          return `${JSON.stringify(head).slice(0, -1)},"has_more":${hasMore},"rows":[${rows}],${tail.slice(1)}`;
-        };
-        return new LazyValue(build, write, undefined, 200, e.count);
-      }
+      case 200:
+        return new ServedPage(
+          this.inst,
+          () => (this.rowWriter ??= new RowWriter(this.inst)),
+          e,
+          pageOrderOf(this.inst, e),
+          {
+            page,
+            pageSize: size,
+            totalPages: totalPages(this.inst, size),
+            requestsRemaining: common.requests_remaining,
+            virtualTimeS: common.virtual_time_s,
+          },
+        );
       case 429:
         return {
           status: 429,

@@ -42,6 +42,8 @@ export interface Instance {
   /** N: distinct real records (ground-truth rows). */
   readonly n: number;
   readonly cmdOffset: number;
+  /** Commodity codes by commodity index, filled on first use (a memo of cmdOffset and the chapter). */
+  readonly cmdCodes: Array<string | undefined>;
   /** Sorted stream positions of artefacts, and what each is: a real row index (copy) or -(t+1) for totals t. */
   readonly artPos: Int32Array;
   readonly artSrc: Int32Array;
@@ -102,6 +104,7 @@ export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Ins
     periods: periodsOf(query.year),
     n,
     cmdOffset,
+    cmdCodes: [],
     artPos,
     artSrc,
     totals,

@@ -164,7 +164,8 @@ export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCa
   };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not null, not an array): what zod's z.record accepts of parsed JSON. */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -101,18 +101,18 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   // ---- Shutdown: refuse new requests, close /ws sessions with 1001, then end every session. ----
   const conns = new SocketRegistry();
   let closing = false;
-  app.addHook('onRequest', async () => {
-    if (closing) {
-      throw new BenchError(
-        'CB_ERR_SHUTTING_DOWN',
-        'the server is shutting down; retry against another instance',
-      );
-    }
+  // Callback-style hooks: they run on every request, and an async hook costs a promise per request.
+  app.addHook('onRequest', (_req, _reply, done) => {
+    if (!closing) return done();
+    done(
+      new BenchError('CB_ERR_SHUTTING_DOWN', 'the server is shutting down; retry against another instance'),
+    );
   });
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
     // Replies finished during shutdown end their keep-alive connection, so the process exits at once.
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.addHook('preClose', async () => {
     closing = true;

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
-import { type StepResult, validationError, wireJson } from '../../env/environment.js';
+import { isRecord, type StepResult, validationError, wireJson } from '../../env/environment.js';
 import { Action, Observation, ResetRequest, State, schemaDocument } from '../../env/schemas.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import type { TaskCatalog } from '../../task-catalog.js';
@@ -42,6 +42,18 @@ export const StepRequest = z
     request_id: z.string().max(255).optional().describe('accepted for compatibility; never echoed'),
   })
   .catchall(z.unknown());
+
+/**
+ * The common StepRequest, `{action: {...}, episode_id?}`, checked without zod (null for anything else,
+ * which the StepRequest schema then accepts or rejects with its errors).
+ */
+function plainStepRequest(body: unknown): { action: Record<string, unknown>; episode_id?: string } | null {
+  if (!isRecord(body) || !isRecord(body.action)) return null;
+  if (body.timeout_s !== undefined || body.request_id !== undefined) return null;
+  const id = body.episode_id;
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > 255)) return null;
+  return { action: body.action, episode_id: id };
+}
 
 /** Steps a stateful HTTP episode; a finished episode frees its capacity slot but stays readable. */
 export function stepEpisode(store: SessionStore, session: Session, action: unknown): StepResult {
@@ -149,13 +161,13 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
       },
     },
     async (req) => {
-      const parsed = StepRequest.safeParse(req.body);
-      if (!parsed.success) throw validationError('step request', parsed.error);
-      return stepEpisode(
-        store,
-        store.httpEpisode(episodeIdOf(req, parsed.data.episode_id)),
-        parsed.data.action,
-      );
+      let body = plainStepRequest(req.body);
+      if (body === null) {
+        const parsed = StepRequest.safeParse(req.body);
+        if (!parsed.success) throw validationError('step request', parsed.error);
+        body = parsed.data;
+      }
+      return stepEpisode(store, store.httpEpisode(episodeIdOf(req, body.episode_id)), body.action);
     },
   );
 

@@ -10,7 +10,7 @@ import { frameText, type SocketRegistry } from '../sockets.js';
 import type { RawData } from 'ws';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
-import { validationError, wireJson } from '../../env/environment.js';
+import { isRecord, validationError, wireJson } from '../../env/environment.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError, type WsErrorCode, wsCodeOf, wsErrorFrame } from '../errors.js';
 import { handleJsonRpc } from '../mcp/jsonrpc.js';
@@ -34,9 +34,6 @@ const DATA: Record<MessageType, 'required' | 'optional' | 'absent'> = {
   close: 'absent',
   mcp: 'required',
 };
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The common case of Messages checked without zod: only `type` and `data`, `data` an object where the

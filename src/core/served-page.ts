@@ -1,0 +1,75 @@
+/**
+ * The value of a served fetch_page (status 200): its rows are stream positions, written as JSON text for
+ * transports or built as row objects for in-process callers, never both unless both are asked for.
+ */
+import type { TraceEntry } from './api.js';
+import { type RowWriter, streamRow, type TradeRow } from './dataset.js';
+import { DIRECT, type DirectValue } from './direct-value.js';
+import type { Instance } from './instance.js';
+
+export interface PageFields {
+  readonly page: number;
+  readonly pageSize: number;
+  readonly totalPages: number;
+  readonly requestsRemaining: number;
+  readonly virtualTimeS: number;
+}
+
+export class ServedPage implements DirectValue {
+  readonly [DIRECT] = true;
+  readonly status = 200;
+  private built: Record<string, unknown> | undefined;
+  private text: string | undefined;
+
+  constructor(
+    private readonly inst: Instance,
+    private readonly writer: () => RowWriter,
+    private readonly entry: TraceEntry,
+    /** Row k of the response is stream position entry.start + order[k] (null: + k). */
+    private readonly order: readonly number[] | null,
+    private readonly f: PageFields,
+  ) {}
+
+  get rowCount(): number {
+    return this.entry.count;
+  }
+
+  private posOf(k: number): number {
+    return this.entry.start + (this.order === null ? k : this.order[k]!);
+  }
+
+  value(): Record<string, unknown> {
+    if (this.built !== undefined) return this.built;
+    const { f, entry } = this;
+    const prefix = `r${entry.seq}.`;
+    const rows: TradeRow[] = new Array(entry.count);
+    for (let k = 0; k < entry.count; k++) rows[k] = streamRow(this.inst, this.posOf(k), prefix + k);
+    this.built = {
+      status: 200,
+      page: f.page,
+      page_size: f.pageSize,
+      total_pages: f.totalPages,
+      total_rows: this.inst.n,
+      has_more: f.page < f.totalPages,
+      rows,
+      requests_remaining: f.requestsRemaining,
+      virtual_time_s: f.virtualTimeS,
+    };
+    return this.built;
+  }
+
+  json(): string {
+    if (this.text !== undefined) return this.text;
+    const { f, entry } = this;
+    const w = this.writer();
+    const prefix = `r${entry.seq}.`;
+    // Every field is a finite number or a boolean: String() writes what JSON.stringify does.
+    let s =
+      `{"status":200,"page":${f.page},"page_size":${f.pageSize},"total_pages":${f.totalPages},` +
+      `"total_rows":${this.inst.n},"has_more":${f.page < f.totalPages},"rows":[`;
+    for (let k = 0; k < entry.count; k++)
+      s += (k === 0 ? '' : ',') + w.streamRowJson(this.posOf(k), prefix + k);
+    this.text = `${s}],"requests_remaining":${f.requestsRemaining},"virtual_time_s":${f.virtualTimeS}}`;
+    return this.text;
+  }
+}
