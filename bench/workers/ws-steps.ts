@@ -2,11 +2,12 @@
  * Section 4 client: lockstep small steps over /ws. Each of C sessions resets once (T1, its own seed), then
  * sends `get_task_info` call_tool steps one at a time, timing each from send to reply; every `resetEvery`
  * steps it resets again (max_steps would end the episode), and those resets are not timed as steps.
- * A plain `ws` client that checks each reply's type by its first bytes and never parses it, so the client
- * stays light; the same client drives the floor.
+ * A raw WebSocket client (bench/lib/raw-ws.ts: prebuilt masked frames, replies delimited by their headers,
+ * only their first bytes kept to check the type), so that the server, not the client, bounds the load; the
+ * same client drives the floor.
  */
-import WebSocket from 'ws';
-import { emit, Gate, lockstep, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
+import { RawWs, textFrame } from '../lib/raw-ws.js';
+import { emit, Gate, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
 
 interface Args {
   url: string;
@@ -20,10 +21,9 @@ interface Args {
   rewarmS?: number;
 }
 
-const STEP = JSON.stringify({
-  type: 'step',
-  data: { type: 'call_tool', tool_name: 'get_task_info', arguments: {} },
-});
+const STEP = textFrame(
+  JSON.stringify({ type: 'step', data: { type: 'call_tool', tool_name: 'get_task_info', arguments: {} } }),
+);
 const OBSERVATION = Buffer.from('{"type":"observation"');
 
 runWorker(async () => {
@@ -34,18 +34,12 @@ runWorker(async () => {
   let bad = 0;
 
   const session = async (i: number) => {
-    const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/ws`, {
-      maxPayload: 64 * 1024 * 1024,
-      skipUTF8Validation: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const ask = lockstep(ws);
+    const ws = await RawWs.open(a.url);
     let seed = i;
     while (!stop) {
-      const reset = await ask(JSON.stringify({ type: 'reset', data: { task_id: 'T1_single_page', seed } }));
+      const reset = await ws.ask(
+        textFrame(JSON.stringify({ type: 'reset', data: { task_id: 'T1_single_page', seed } })),
+      );
       seed += a.sessions;
       if (reset.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
       await meter.run(
@@ -53,12 +47,12 @@ runWorker(async () => {
         a.resetEvery,
         () => stop,
         async () => {
-          const reply = await ask(STEP);
+          const reply = await ws.ask(STEP);
           if (reply.compare(OBSERVATION, 0, OBSERVATION.length, 0, OBSERVATION.length) !== 0) bad += 1;
         },
       );
     }
-    ws.terminate();
+    ws.close();
   };
 
   const loops = Array.from({ length: a.sessions }, (_, i) => session(i));
