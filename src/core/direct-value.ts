@@ -88,6 +88,13 @@ export class JsonTemplate {
     return new JsonTemplate(parts);
   }
 
+  /** The template with its first holes filled with `values` (the rest stay holes, in order). */
+  prefill(values: readonly Hole[]): JsonTemplate {
+    let head = this.parts[0]!;
+    for (let k = 1; k <= values.length; k++) head += holeText(values[k - 1]!) + this.parts[k]!;
+    return new JsonTemplate([head, ...this.parts.slice(values.length + 1)]);
+  }
+
   fill(values: readonly Hole[]): string {
     let s = this.parts[0]!;
     for (let k = 1; k < this.parts.length; k++) s += holeText(values[k - 1] ?? null) + this.parts[k]!;

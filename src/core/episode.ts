@@ -58,8 +58,9 @@ export interface CallResult {
   readonly reward: number | null;
 }
 
-/** How many fields of get_task_info are the episode's (Episode.infoHoles). */
+/** How many fields of get_task_info are the episode's (Episode.infoHoles): fixed ones, then counters. */
 const INFO_HOLES = 13;
+const EPISODE_HOLES = 9;
 
 /**
  * get_task_info's JSON template per task: a cache of a pure function of the (immutable) task, so it
@@ -85,6 +86,9 @@ export class Episode {
   readonly api = new ApiState();
   private readonly saltHash: string | null;
   private readonly plan: ReferencePlan | undefined;
+  /** get_task_info calls so far, and then the task's template with this episode's fixed fields filled. */
+  private infoCalls = 0;
+  private infoTemplate: JsonTemplate | undefined;
   /** Writes served rows as JSON text (made on the first page served over a transport). */
   private rowWriter: RowWriter | undefined;
   stepCount = 0;
@@ -177,16 +181,31 @@ export class Episode {
     return this.taskInfoWith(this.infoHoles());
   }
 
-  /** get_task_info's value, written from the task's template with this episode's fields filled in. */
+  /**
+   * get_task_info's value, written from the task's template with this episode's fields filled in. From
+   * the second call on, the episode keeps the template with its own fields filled (only the counters
+   * change between calls).
+   */
   taskInfoValue(): DirectValue {
     const holes = this.infoHoles();
-    const template = infoTemplateOf(this.task, (h) => this.taskInfoWith(h));
     const build = () => this.taskInfoWith(holes);
-    if (template === null) return new LazyValue(build, () => JSON.stringify(build()));
+    const own = this.infoTemplate;
+    if (own !== undefined) {
+      const counters = holes.slice(EPISODE_HOLES);
+      return new LazyValue(
+        build,
+        () => own.fill(counters),
+        () => own.fillEscaped(counters),
+      );
+    }
+    const shared = infoTemplateOf(this.task, (h) => this.taskInfoWith(h));
+    if (shared === null) return new LazyValue(build, () => JSON.stringify(build()));
+    this.infoCalls += 1;
+    if (this.infoCalls >= 2) this.infoTemplate = shared.prefill(holes.slice(0, EPISODE_HOLES));
     return new LazyValue(
       build,
-      () => template.fill(holes),
-      () => template.fillEscaped(holes),
+      () => shared.fill(holes),
+      () => shared.fillEscaped(holes),
     );
   }
 

@@ -50,8 +50,8 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
     callTool: async (name, args): Promise<ToolReply> => {
       const r = ep!.callTool(name, args);
       check(name, r);
-      // A second get_task_info in the same state must give the same text again (template reuse).
-      if (name === 'get_task_info') check(name, ep!.callTool(name, args));
+      // Later get_task_info calls use the episode's own prefilled template: check them too.
+      if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.callTool(name, args));
       return r.outcome.ok
         ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
         : { value: null, error: r.outcome.error, done: r.done, reward: r.reward };
@@ -91,6 +91,9 @@ describe('JsonTemplate', () => {
       const value = { a: holes[0], b: 'x"\n', c: [holes[1], holes[2]], d: holes[3] };
       expect(t.fill(holes)).toBe(JSON.stringify(value));
       expect(t.fillEscaped(holes)).toBe(JSON.stringify(JSON.stringify(value)));
+      const rest = t.prefill(holes.slice(0, 2));
+      expect(rest.fill(holes.slice(2))).toBe(JSON.stringify(value));
+      expect(rest.fillEscaped(holes.slice(2))).toBe(JSON.stringify(JSON.stringify(value)));
     }
   });
 

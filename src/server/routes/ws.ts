@@ -71,7 +71,6 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
     },
     wsHandler: (socket, req) => {
       let session: Session | null = null;
-      let queue: Promise<void> = Promise.resolve();
 
       const send = (frame: string) => {
         if (socket.readyState === OPEN) socket.send(frame);
@@ -82,7 +81,14 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
         socket.close(1000, 'session error');
       };
 
-      const handle = async (data: RawData, isBinary: boolean): Promise<void> => {
+      const failed = (type: string, e: unknown) => {
+        if (!(e instanceof BenchError)) req.log.error({ err: e }, `/ws ${type} failed`);
+        const be = asBenchError(e);
+        sendError(wsCodeOf(be), be);
+      };
+
+      /** Answers one message; only `mcp` answers asynchronously (it returns a promise that never rejects). */
+      const handle = (data: RawData, isBinary: boolean): void | Promise<void> => {
         if (session === null || socket.readyState !== OPEN) return;
         if (store.get(session.id) !== session)
           return fatal(
@@ -145,11 +151,9 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
             case 'state':
               return send(JSON.stringify({ type: 'state', data: session.env.state() }));
             case 'mcp':
-              return send(
-                JSON.stringify({
-                  type: 'mcp',
-                  data: await handleJsonRpc({ store, wsSession: session }, m.data),
-                }),
+              return handleJsonRpc({ store, wsSession: session }, m.data).then(
+                (data) => send(JSON.stringify({ type: 'mcp', data })),
+                (e: unknown) => failed(m.type, e),
               );
             case 'close':
               store.close(session.id);
@@ -157,17 +161,40 @@ export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store
               return;
           }
         } catch (e) {
-          if (!(e instanceof BenchError)) req.log.error({ err: e }, `/ws ${m.type} failed`);
-          const be = asBenchError(e);
-          return sendError(wsCodeOf(be), be);
+          return failed(m.type, e);
+        }
+      };
+
+      // One reply per message, in order: messages are answered synchronously as they arrive, and while an
+      // asynchronous answer is pending, later messages wait for it.
+      const waiting: Array<[RawData, boolean]> = [];
+      let pending = false;
+      const pump = () => {
+        while (!pending && waiting.length > 0) {
+          const [data, isBinary] = waiting.shift()!;
+          let answer: void | Promise<void>;
+          try {
+            answer = handle(data, isBinary);
+          } catch (err) {
+            req.log.error({ err }, '/ws handler failed');
+            continue;
+          }
+          if (answer instanceof Promise) {
+            pending = true;
+            void answer
+              .catch((err: unknown) => req.log.error({ err }, '/ws handler failed'))
+              .finally(() => {
+                pending = false;
+                pump();
+              });
+          }
         }
       };
 
       // Listeners first, synchronously: @fastify/websocket drops frames that arrive before they exist.
       socket.on('message', (data, isBinary) => {
-        queue = queue
-          .then(() => handle(data, isBinary))
-          .catch((err) => req.log.error({ err }, '/ws handler failed'));
+        waiting.push([data, isBinary]);
+        pump();
       });
       socket.on('close', () => {
         if (session !== null) {
