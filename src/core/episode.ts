@@ -25,6 +25,8 @@ export interface EpisodeOptions {
   readonly saltHash?: string | null;
   /** Precomputed R* and T* for this instance (e.g. from a cache); computed at judge time otherwise. */
   readonly plan?: ReferencePlan;
+  /** taskInfoTemplate(task), when the caller keeps one per task; made on first use otherwise. */
+  readonly infoTemplate?: JsonTemplate | null;
 }
 
 /**
@@ -63,21 +65,64 @@ const INFO_HOLES = 13;
 const EPISODE_HOLES = 9;
 
 /**
- * get_task_info's JSON template per task: a cache of a pure function of the (immutable) task, so it
- * changes no output, only how often the task's fixed text is serialised.
+ * get_task_info's JSON template for a task: its fixed text serialised once, with holes for the episode's
+ * fields and counters. A pure function of the task; callers that run many episodes of a task may compute
+ * it once and pass it to each (EpisodeOptions.infoTemplate).
  */
-const infoTemplates = new WeakMap<ResolvedTask, JsonTemplate | null>();
+export function taskInfoTemplate(task: ResolvedTask): JsonTemplate | null {
+  return JsonTemplate.of(
+    (hole) =>
+      taskInfoOf(
+        task,
+        Array.from({ length: INFO_HOLES }, (_, k) => hole(k)),
+      ),
+    INFO_HOLES,
+  );
+}
 
-function infoTemplateOf(
-  task: ResolvedTask,
-  build: (holes: readonly unknown[]) => Record<string, unknown>,
-): JsonTemplate | null {
-  let t = infoTemplates.get(task);
-  if (t === undefined) {
-    t = JsonTemplate.of((hole) => build(Array.from({ length: INFO_HOLES }, (_, k) => hole(k))), INFO_HOLES);
-    infoTemplates.set(task, t);
-  }
-  return t;
+/** get_task_info's value: the task's fields, with the episode's fields and counters (infoHoles) in `h`. */
+function taskInfoOf(t: ResolvedTask, h: readonly unknown[]): Record<string, unknown> {
+  return {
+    task_id: t.id,
+    episode_id: h[0],
+    seed: h[1],
+    profile: t.profile,
+    benchmark_version: BENCHMARK_VERSION,
+    judge_version: JUDGE_VERSION,
+    task_hash: t.task_hash,
+    seed_salt_hash: h[2],
+    title: t.title,
+    challenge: t.challenge,
+    description: t.description,
+    instructions: t.instructions,
+    query: {
+      reporterCode: h[3],
+      reporterISO: h[4],
+      partnerCode: h[5],
+      partnerISO: h[6],
+      year: h[7],
+      hs_chapter: h[8],
+      freqCode: 'M',
+      flowCodes: ['M', 'X'],
+    },
+    primary_key: [...PRIMARY_KEY],
+    row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
+    constraints: {
+      request_budget: t.request_budget,
+      requests_used: h[9],
+      requests_remaining: h[10],
+      default_page_size: t.default_page_size,
+      max_page_size: t.max_page_size,
+      page_size_locked: h[11],
+      latency_ms: t.latency_ms,
+      max_wait_s: t.max_wait_s,
+      max_steps: t.max_steps,
+      steps_used: h[12],
+      max_submission_bytes: t.max_submission_bytes,
+    },
+    rules: RULES,
+    formats: FORMATS,
+  };
 }
 
 export class Episode {
@@ -86,7 +131,11 @@ export class Episode {
   readonly api = new ApiState();
   private readonly saltHash: string | null;
   private readonly plan: ReferencePlan | undefined;
-  /** get_task_info calls so far, and then the task's template with this episode's fixed fields filled. */
+  /**
+   * get_task_info: the task's template (undefined until needed), the calls so far, and from the second
+   * call the template with this episode's fixed fields filled.
+   */
+  private taskTemplate: JsonTemplate | null | undefined;
   private infoCalls = 0;
   private infoTemplate: JsonTemplate | undefined;
   /** Writes served rows as JSON text (made on the first page served over a transport). */
@@ -99,6 +148,7 @@ export class Episode {
     this.episodeId = opts.episodeId;
     this.saltHash = opts.saltHash ?? null;
     this.plan = opts.plan;
+    this.taskTemplate = opts.infoTemplate;
   }
 
   get task(): ResolvedTask {
@@ -178,17 +228,17 @@ export class Episode {
 
   /** get_task_info's value now. */
   taskInfo(): Record<string, unknown> {
-    return this.taskInfoWith(this.infoHoles());
+    return taskInfoOf(this.task, this.infoHoles());
   }
 
   /**
-   * get_task_info's value, written from the task's template with this episode's fields filled in. From
-   * the second call on, the episode keeps the template with its own fields filled (only the counters
-   * change between calls).
+   * get_task_info's value, written from the task's template with this episode's fields filled in when a
+   * transport asks for its text. From the second call on, the episode keeps the template with its own
+   * fields filled (only the counters change between calls).
    */
   taskInfoValue(): DirectValue {
     const holes = this.infoHoles();
-    const build = () => this.taskInfoWith(holes);
+    const build = () => taskInfoOf(this.task, holes);
     const own = this.infoTemplate;
     if (own !== undefined) {
       const counters = holes.slice(EPISODE_HOLES);
@@ -198,14 +248,18 @@ export class Episode {
         () => own.fillEscaped(counters),
       );
     }
-    const shared = infoTemplateOf(this.task, (h) => this.taskInfoWith(h));
-    if (shared === null) return new LazyValue(build, () => JSON.stringify(build()));
     this.infoCalls += 1;
-    if (this.infoCalls >= 2) this.infoTemplate = shared.prefill(holes.slice(0, EPISODE_HOLES));
+    const calls = this.infoCalls;
+    const template = (): JsonTemplate | null => {
+      if (this.taskTemplate === undefined) this.taskTemplate = taskInfoTemplate(this.task);
+      const t = this.taskTemplate;
+      if (t !== null && calls >= 2) this.infoTemplate ??= t.prefill(holes.slice(0, EPISODE_HOLES));
+      return t;
+    };
     return new LazyValue(
       build,
-      () => shared.fill(holes),
-      () => shared.fillEscaped(holes),
+      () => template()?.fill(holes) ?? JSON.stringify(build()),
+      () => template()?.fillEscaped(holes) ?? JSON.stringify(JSON.stringify(build())),
     );
   }
 
@@ -228,51 +282,6 @@ export class Episode {
       api.pageSize,
       this.stepCount,
     ];
-  }
-
-  private taskInfoWith(h: readonly unknown[]): Record<string, unknown> {
-    const t = this.task;
-    return {
-      task_id: t.id,
-      episode_id: h[0],
-      seed: h[1],
-      profile: t.profile,
-      benchmark_version: BENCHMARK_VERSION,
-      judge_version: JUDGE_VERSION,
-      task_hash: t.task_hash,
-      seed_salt_hash: h[2],
-      title: t.title,
-      challenge: t.challenge,
-      description: t.description,
-      instructions: t.instructions,
-      query: {
-        reporterCode: h[3],
-        reporterISO: h[4],
-        partnerCode: h[5],
-        partnerISO: h[6],
-        year: h[7],
-        hs_chapter: h[8],
-        freqCode: 'M',
-        flowCodes: ['M', 'X'],
-      },
-      primary_key: [...PRIMARY_KEY],
-      row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
-      constraints: {
-        request_budget: t.request_budget,
-        requests_used: h[9],
-        requests_remaining: h[10],
-        default_page_size: t.default_page_size,
-        max_page_size: t.max_page_size,
-        page_size_locked: h[11],
-        latency_ms: t.latency_ms,
-        max_wait_s: t.max_wait_s,
-        max_steps: t.max_steps,
-        steps_used: h[12],
-        max_submission_bytes: t.max_submission_bytes,
-      },
-      rules: RULES,
-      formats: FORMATS,
-    };
   }
 
   versions(): {

@@ -5,9 +5,10 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import { type DirectValue, LazyValue } from '../core/direct-value.js';
+import { type DirectValue, type JsonTemplate, LazyValue } from '../core/direct-value.js';
 import { type CallResult, Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
+import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from '../task-catalog.js';
 import { Action, ResetRequest, toolSpecs } from './schemas.js';
 
@@ -40,6 +41,8 @@ export interface EnvContext {
   readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
   /** How call results carry tool values on the OpenEnv paths. */
   readonly resultFormat: ResultFormat;
+  /** The task's get_task_info template, kept once per task by the service (taskInfoTemplate). */
+  readonly infoTemplate: (task: ResolvedTask) => JsonTemplate | null;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }
@@ -218,7 +221,14 @@ export class ComtradeEnvironment {
     const seed = req.seed ?? randomInt(0, 2 ** 32);
     const previous = this.ep;
     if (previous !== null && !previous.done) previous.end('closed');
-    this.ep = new Episode({ task, seed, episodeId, salt: this.ctx.salt, saltHash: this.ctx.saltHash });
+    this.ep = new Episode({
+      task,
+      seed,
+      episodeId,
+      salt: this.ctx.salt,
+      saltHash: this.ctx.saltHash,
+      infoTemplate: this.ctx.infoTemplate(task),
+    });
     this.format = req.result_format ?? this.ctx.resultFormat;
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
     return {

@@ -6,7 +6,10 @@
  * (state, breakdown) in a bounded recent list.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { JsonTemplate } from '../core/direct-value.js';
+import { taskInfoTemplate } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
+import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from '../task-catalog.js';
 import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
 
@@ -38,6 +41,8 @@ export class SessionStore {
   /** episode id -> the session whose environment last started it. */
   private readonly byEpisode = new Map<string, Session>();
   private readonly byEnv = new WeakMap<ComtradeEnvironment, Session>();
+  /** get_task_info templates, one per resolved task (tasks are resolved once by the catalog). */
+  private readonly infoTemplates = new Map<ResolvedTask, JsonTemplate | null>();
   private readonly ctx: EnvContext;
   private readonly now: () => number;
   private readonly keepFinished: number;
@@ -52,6 +57,14 @@ export class SessionStore {
       salt,
       saltHash: salt === '' ? null : createHash('sha256').update(salt).digest('hex').slice(0, 16),
       resultFormat: opts.resultFormat ?? 'full',
+      infoTemplate: (task) => {
+        let t = this.infoTemplates.get(task);
+        if (t === undefined) {
+          t = taskInfoTemplate(task);
+          this.infoTemplates.set(task, t);
+        }
+        return t;
+      },
       episodeIdTaken: (episodeId, self) => {
         const owner = this.episodeOwner(episodeId);
         return owner !== undefined && owner.env !== self;
