@@ -434,10 +434,7 @@ async function wsEpisodes(p: Plan, out: Results, ids: string[]): Promise<void> {
           pool,
           sizes: rec.sizes,
           recordFile: recFile,
-          runs: p.runs,
-          windowS: p.wsEpisodes.windowS,
-          warmupS: p.wsEpisodes.warmupS,
-          rewarmS: p.wsEpisodes.rewarmS,
+          ...windowArgs(p, p.wsEpisodes),
         };
         const timeout = 60 + p.runs * p.wsEpisodes.windowS * 3;
         const [ours, fl] = await paired(
@@ -481,6 +478,11 @@ async function wsEpisodes(p: Plan, out: Results, ids: string[]): Promise<void> {
   }
 }
 
+/** A load section's window options for its worker: runs per figure, window, warm-up and re-warm. */
+function windowArgs(p: Plan, section: { windowS: number; warmupS: number; rewarmS: number }) {
+  return { runs: p.runs, windowS: section.windowS, warmupS: section.warmupS, rewarmS: section.rewarmS };
+}
+
 async function smallSteps(p: Plan, out: Results, which: { ws: boolean; http: boolean }): Promise<void> {
   // One server per transport, so that a --profile run gets one profile per scenario.
   let server = await realServer(which.ws ? 'small-ws' : 'small-http', { TOOL_RESULT_FORMAT: 'full' });
@@ -496,14 +498,7 @@ async function smallSteps(p: Plan, out: Results, which: { ws: boolean; http: boo
     if (which.ws) {
       const S = `WebSocket small steps (lockstep get_task_info via call_tool, ${Buffer.byteLength(replies.ws_step)} B replies, TOOL_RESULT_FORMAT=full)`;
       for (const sessions of p.wsSteps.sessions) {
-        const args = {
-          sessions,
-          runs: p.runs,
-          windowS: p.wsSteps.windowS,
-          warmupS: p.wsSteps.warmupS,
-          rewarmS: p.wsSteps.rewarmS,
-          resetEvery: p.wsSteps.resetEvery,
-        };
+        const args = { sessions, resetEvery: p.wsSteps.resetEvery, ...windowArgs(p, p.wsSteps) };
         const timeout = 60 + p.runs * p.wsSteps.windowS * 3;
         const [ours, fl] = await paired(
           'ws-steps',
@@ -544,14 +539,7 @@ async function smallSteps(p: Plan, out: Results, which: { ws: boolean; http: boo
       }
       const S = `HTTP small steps (stateful POST /step get_task_info, keep-alive, ${Buffer.byteLength(replies.http_step)} B replies)`;
       const c = p.http.connections;
-      const args = {
-        connections: c,
-        runs: p.runs,
-        windowS: p.http.windowS,
-        warmupS: p.http.warmupS,
-        rewarmS: p.http.rewarmS,
-        resetEvery: p.http.resetEvery,
-      };
+      const args = { connections: c, resetEvery: p.http.resetEvery, ...windowArgs(p, p.http) };
       const timeout = 60 + p.runs * p.http.windowS * 3;
       const [ours, fl] = await paired('http-steps', args, server, floor, p.runs, timeout, `http-${c}`);
       for (const [who, e] of [

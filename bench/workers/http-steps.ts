@@ -6,18 +6,13 @@
  * lighter than autocannon and bounded the same way; the same client drives the floor.
  */
 import { connect, type Socket } from 'node:net';
-import { emit, Gate, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
+import { emit, Gate, runWorker, StepMeter, workerArgs, type WindowOptions } from '../lib/worker.js';
 
-interface Args {
+interface Args extends WindowOptions {
   url: string;
   connections: number;
   serverPid: number;
-  runs: number;
-  windowS: number;
-  warmupS: number;
   resetEvery: number;
-  paired?: boolean;
-  rewarmS?: number;
 }
 
 const STEP_BODY = JSON.stringify({

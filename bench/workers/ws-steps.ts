@@ -7,18 +7,13 @@
  * same client drives the floor.
  */
 import { RawWs, textFrame } from '../lib/raw-ws.js';
-import { emit, Gate, runWorker, StepMeter, workerArgs } from '../lib/worker.js';
+import { emit, Gate, runWorker, StepMeter, workerArgs, type WindowOptions } from '../lib/worker.js';
 
-interface Args {
+interface Args extends WindowOptions {
   url: string;
   sessions: number;
   serverPid: number;
-  runs: number;
-  windowS: number;
-  warmupS: number;
   resetEvery: number;
-  paired?: boolean;
-  rewarmS?: number;
 }
 
 const STEP = textFrame(

@@ -34,8 +34,6 @@ export class LazyValue implements DirectValue {
     private readonly build: () => Record<string, unknown>,
     private readonly write: () => string,
     readonly escapedJson?: () => string,
-    readonly status?: number,
-    readonly rowCount?: number,
   ) {}
 
   value(): Record<string, unknown> {
