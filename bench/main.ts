@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadTasks } from '../src/task-catalog.js';
+import { loadTasks } from '../src/env/task-catalog.js';
 import { captureSmall } from './lib/capture.js';
 import { collectGarbage, memoryUsage, withInspector } from './lib/inspector.js';
 import { machine, rssBytes, waitQuiet } from './lib/proc.js';
@@ -390,7 +390,7 @@ async function judgeSection(p: Plan, out: Results): Promise<void> {
   };
   add('Episode.submit(parsed args)', 'submit');
   add('judge() alone', 'judge');
-  add("callTool('submit_results') (+ zod)", 'call');
+  add("runTool('submit_results') (+ zod)", 'call');
 }
 
 async function wsEpisodes(p: Plan, out: Results, ids: string[]): Promise<void> {

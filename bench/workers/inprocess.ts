@@ -6,7 +6,7 @@
 import { InProcessEnv } from '../../src/agents/in-process.js';
 import { reference } from '../../src/agents/reference.js';
 import { runEpisode } from '../../src/agents/runner.js';
-import { loadTasks } from '../../src/task-catalog.js';
+import { loadTasks } from '../../src/env/task-catalog.js';
 import { cpuWindow } from '../lib/proc.js';
 import { emit, runWorker, workerArgs } from '../lib/worker.js';
 

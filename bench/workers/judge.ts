@@ -7,13 +7,13 @@
  * Three timings per repetition:
  * - submit: Episode.submit(args) (envelope and size check, submission entries, judge);
  * - judge: judge() alone on the same entries (pure);
- * - call: Episode.callTool('submit_results', args) (adds the zod check of the arguments).
+ * - call: Episode.runTool('submit_results', args) (adds the zod check of the arguments).
  */
 import { Episode } from '../../src/core/episode.js';
 import { judge } from '../../src/core/judge/index.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import { checkEnvelope, type SubmissionArgs, submissionEntries } from '../../src/core/submission.js';
-import { loadTasks } from '../../src/task-catalog.js';
+import { loadTasks } from '../../src/env/task-catalog.js';
 import { percentile } from '../lib/stats.js';
 import { emit, runWorker, workerArgs } from '../lib/worker.js';
 
@@ -42,7 +42,7 @@ runWorker(async () => {
     const log: unknown[] = [];
     const seen = new Set<string>();
     for (let page = 1, pages = 1; page <= pages; page++) {
-      const r = ep.callTool('fetch_page', { page, page_size: task.max_page_size });
+      const r = ep.runTool('fetch_page', { page, page_size: task.max_page_size });
       if (!r.outcome.ok) throw new Error(`fetch_page failed: ${r.outcome.error.message}`);
       const v = r.outcome.value;
       if (v.status !== 200) throw new Error(`${TASK} served status ${String(v.status)}; expected no faults`);
@@ -76,9 +76,9 @@ runWorker(async () => {
     t0 = performance.now();
     judge({ inst: b.ep.inst, api: b.ep.api, entries, runLog: b.sub.run_log, endReason: 'submitted', plan });
     const judgeMs = performance.now() - t0;
-    // through callTool (zod check of the arguments)
+    // through runTool (zod check of the arguments)
     t0 = performance.now();
-    c.ep.callTool('submit_results', c.sub);
+    c.ep.runTool('submit_results', c.sub);
     const callMs = performance.now() - t0;
     return { submitMs, judgeMs, callMs, rows: a.rows };
   };

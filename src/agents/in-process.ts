@@ -1,7 +1,7 @@
 /** An EnvConnection over the core directly: no server, no serialisation. */
 import { Episode } from '../core/episode.js';
-import type { TaskCatalog } from '../task-catalog.js';
-import type { EnvConnection, ResetOptions, ToolReply } from './types.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
+import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
 
 export class InProcessEnv implements EnvConnection {
   private episode: Episode | null = null;
@@ -31,7 +31,7 @@ export class InProcessEnv implements EnvConnection {
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
     if (this.episode === null) throw new Error('reset first');
-    const r = this.episode.callTool(name, args);
+    const r = this.episode.runTool(name, args);
     return r.outcome.ok
       ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
       : {

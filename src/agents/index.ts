@@ -1,5 +1,5 @@
 /** The agent registry: the reference solver and the failure personas, by name. */
-import type { TaskCatalog } from '../task-catalog.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
 import { defaultPageSize } from './personas/default-page-size.js';
 import { empty } from './personas/empty.js';
 import { fabricator } from './personas/fabricator.js';

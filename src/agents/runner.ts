@@ -1,6 +1,7 @@
 /** Runs one agent for one episode on any EnvConnection and reports the result row. */
 import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
-import type { Agent, EnvConnection, ResetOptions, ToolReply } from './types.js';
+import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
+import type { Agent } from './types.js';
 
 export interface EpisodeResult {
   readonly task_id: string;

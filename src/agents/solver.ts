@@ -7,7 +7,8 @@
  * response as a request event; submit.
  */
 import { MAX_PASSES, RETRY_CAP } from '../core/policy.js';
-import { call, type EnvConnection } from './types.js';
+import type { EnvConnection } from '../env/connection.js';
+import { call } from './types.js';
 
 export interface SolverFlaws {
   /** 'lose-page': a 429 or 500 loses the page for good (see personas/no-retry.ts). 'premature': see premature-retry.ts. */

@@ -1,28 +1,5 @@
-/**
- * The one interface agents drive an environment through, in-process or remote. An agent sees only what a
- * real client sees: tool results (structured values) or typed tool errors.
- */
-
-export interface ResetOptions {
-  readonly task_id: string;
-  readonly seed: number;
-  readonly profile?: string | undefined;
-}
-
-export interface ToolReply {
-  /** The tool's structured result, or null when the call was an error. */
-  readonly value: Record<string, unknown> | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  readonly done: boolean;
-  readonly reward: number | null;
-}
-
-export interface EnvConnection {
-  /** Starts an episode; returns the reset observation (task info). */
-  reset(opts: ResetOptions): Promise<Record<string, unknown>>;
-  callTool(name: string, args: Record<string, unknown>): Promise<ToolReply>;
-  close(): Promise<void>;
-}
+/** An agent, and the shorthand agents use for tool calls that must succeed. */
+import type { EnvConnection } from '../env/connection.js';
 
 export interface Agent {
   readonly name: string;

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigSchema } from '../config.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
-import { loadTasks } from '../task-catalog.js';
+import { loadTasks } from '../env/task-catalog.js';
 import { UsageError } from './args.js';
 import { runCommand } from './run.js';
 

@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 import { InProcessEnv } from '../agents/in-process.js';
 import { agents } from '../agents/index.js';
 import { type EpisodeResult, runEpisode } from '../agents/runner.js';
-import type { EnvConnection } from '../agents/types.js';
-import type { TaskCatalog } from '../task-catalog.js';
+import type { EnvConnection } from '../env/connection.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
 import { parseSeeds, parseTasks, UsageError } from './args.js';
 import { renderTable, summarise } from './report.js';
 

@@ -4,7 +4,7 @@
  * Agents use it through EnvConnection exactly like InProcessEnv, so the same agent gives the same scores.
  */
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../agents/types.js';
+import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
 import { ERRORS } from '../core/errors.js';
 
 /** Like the Python client: strip a trailing /, http(s) -> ws(s), no scheme -> ws, then append /ws. */

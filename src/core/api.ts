@@ -71,7 +71,7 @@ export function progress(inst: Instance, st: ApiState): number {
 }
 
 /** Runs one (already validated) request. `pageSize` is the locked size. */
-export function fetchPage(
+export function requestPage(
   inst: Instance,
   st: ApiState,
   page: number,

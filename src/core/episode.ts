@@ -1,8 +1,8 @@
 /**
  * An episode: one task instance, its API state (budget, virtual clock, trace), the step limit, and the
- * three tools. Pure and synchronous; transports reach it through callTool.
+ * three tools. Pure and synchronous; transports reach it through runTool.
  */
-import { ApiState, fetchPage, totalPages } from './api.js';
+import { ApiState, requestPage, totalPages } from './api.js';
 import { PRIMARY_KEY, ROW_SCHEMA, RowWriter } from './dataset.js';
 import { type DirectValue, type Hole, isDirectValue, JsonTemplate, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
@@ -165,7 +165,7 @@ export class Episode {
   }
 
   /** Calls a tool by name with raw (unvalidated) arguments. Never throws for bad input. */
-  callTool(name: string, rawArgs: unknown): CallResult {
+  runTool(name: string, rawArgs: unknown): CallResult {
     if (this.ended !== null) {
       return this.result({
         ok: false,
@@ -326,7 +326,7 @@ export class Episode {
     }
     const size = locked ?? pageSize ?? t.default_page_size;
     this.api.pageSize = size;
-    const e = fetchPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000));
+    const e = requestPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000));
     const common = {
       requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
       virtual_time_s: this.api.clockMs / 1000,

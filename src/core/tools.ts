@@ -1,6 +1,6 @@
 /**
  * The three tools, each defined once: name, zod input schema, description and handler. Every transport
- * reaches them through Episode.callTool; JSON Schemas for tool lists are generated from these schemas.
+ * reaches them through Episode.runTool; JSON Schemas for tool lists are generated from these schemas.
  */
 import { z } from 'zod';
 import type { DirectValue } from './direct-value.js';
@@ -15,7 +15,7 @@ export interface ToolDef<S extends z.ZodType = z.ZodType> {
 
 const defineTool = <S extends z.ZodType>(t: ToolDef<S>): ToolDef<S> => t;
 
-export const getTaskInfo = defineTool({
+export const getTaskInfoTool = defineTool({
   name: 'get_task_info',
   description:
     'Free (costs no request). Returns the task: the query to retrieve, primary key, row schema, request budget, ' +
@@ -24,7 +24,7 @@ export const getTaskInfo = defineTool({
   handler: (ep) => ep.taskInfoValue(),
 });
 
-export const fetchPage = defineTool({
+export const fetchPageTool = defineTool({
   name: 'fetch_page',
   description:
     'Fetch one page of the query result (costs one request). The first valid call locks page_size for the ' +
@@ -50,7 +50,7 @@ export const fetchPage = defineTool({
   handler: (ep, args) => ep.fetch(args.page, args.page_size, args.wait_s),
 });
 
-export const submitResults = defineTool({
+export const submitResultsTool = defineTool({
   name: 'submit_results',
   description:
     'Submit the cleaned result and end the episode. Give exactly one of rows (array of row objects), ' +
@@ -72,7 +72,11 @@ export const submitResults = defineTool({
   handler: (ep, args) => ep.submit(args),
 });
 
-export const TOOLS: readonly ToolDef[] = [getTaskInfo, fetchPage, submitResults] as readonly ToolDef[];
+export const TOOLS: readonly ToolDef[] = [
+  getTaskInfoTool,
+  fetchPageTool,
+  submitResultsTool,
+] as readonly ToolDef[];
 export const TOOL_BY_NAME: ReadonlyMap<string, ToolDef> = new Map(TOOLS.map((t) => [t.name, t]));
 
 /** A readable one-line description of the first zod issues, naming the fields. */

@@ -9,7 +9,7 @@ import { type DirectValue, type JsonTemplate, LazyValue } from '../core/direct-v
 import { type CallResult, Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
-import type { TaskCatalog } from '../task-catalog.js';
+import type { TaskCatalog } from './task-catalog.js';
 import { Action, ResetRequest, toolSpecs } from './schemas.js';
 
 /** The default task when reset names none. */
@@ -265,7 +265,7 @@ export class ComtradeEnvironment {
         `episode ${ep.episodeId} has ended (${ep.endReason}); reset to start a new one`,
       );
     }
-    const r = ep.callTool(action.tool_name, action.arguments);
+    const r = ep.runTool(action.tool_name, action.arguments);
     const reward = r.done ? r.reward : NON_TERMINAL_REWARD;
     if (!r.outcome.ok && r.outcome.error.code === 'CB_ERR_UNKNOWN_TOOL') {
       return {
@@ -290,8 +290,8 @@ export class ComtradeEnvironment {
   }
 
   /** A direct MCP tools/call (JSON-RPC paths). */
-  callTool(name: string, args: unknown): CallResult {
-    return this.live().callTool(name, args);
+  runTool(name: string, args: unknown): CallResult {
+    return this.live().runTool(name, args);
   }
 
   state(): Record<string, unknown> {

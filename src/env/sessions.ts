@@ -10,7 +10,7 @@ import type { JsonTemplate } from '../core/direct-value.js';
 import { taskInfoTemplate } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
-import type { TaskCatalog } from '../task-catalog.js';
+import type { TaskCatalog } from './task-catalog.js';
 import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';

@@ -16,7 +16,7 @@ import Fastify, {
 import type { Config } from '../config.js';
 import { BenchError } from '../core/errors.js';
 import { SessionStore } from '../env/sessions.js';
-import { loadTasks, type TaskCatalog } from '../task-catalog.js';
+import { loadTasks, type TaskCatalog } from '../env/task-catalog.js';
 import { fromFrameworkError, httpError } from './errors.js';
 import { ENV_NAME, HTTP_API_VERSION } from './metadata.js';
 import { httpRoutes } from './routes/http.js';

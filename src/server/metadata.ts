@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { defaultTasksDir, type TaskCatalog } from '../task-catalog.js';
+import { defaultTasksDir, type TaskCatalog } from '../env/task-catalog.js';
 
 /** The OpenEnv HTTP API version `openenv validate` reads from info.version ("openenv-http/1.x"). */
 export const HTTP_API_VERSION = '1.0.0';

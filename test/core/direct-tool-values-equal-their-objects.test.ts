@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../src/agents/runner.js';
-import type { EnvConnection, ToolReply } from '../../src/agents/types.js';
+import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
 import { JsonTemplate } from '../../src/core/direct-value.js';
 import { Episode } from '../../src/core/episode.js';
 import { catalog, registry, TASK_IDS } from './helpers.js';
@@ -21,7 +21,7 @@ interface Checked {
 /** An in-process connection that checks both faces of every direct value before handing it over. */
 function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnection {
   let ep: Episode | null = null;
-  const check = (name: string, r: ReturnType<Episode['callTool']>) => {
+  const check = (name: string, r: ReturnType<Episode['runTool']>) => {
     if (!r.outcome.ok || r.outcome.direct === undefined) return;
     const d = r.outcome.direct;
     const text = d.json();
@@ -48,10 +48,10 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
       return ep.taskInfo();
     },
     callTool: async (name, args): Promise<ToolReply> => {
-      const r = ep!.callTool(name, args);
+      const r = ep!.runTool(name, args);
       check(name, r);
       // Later get_task_info calls use the episode's own prefilled template: check them too.
-      if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.callTool(name, args));
+      if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.runTool(name, args));
       return r.outcome.ok
         ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
         : { value: null, error: r.outcome.error, done: r.done, reward: r.reward };

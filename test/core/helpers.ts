@@ -2,10 +2,10 @@
 import { InProcessEnv } from '../../src/agents/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';
-import type { EnvConnection, ToolReply } from '../../src/agents/types.js';
+import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
 import type { Episode } from '../../src/core/episode.js';
 import type { Dimension } from '../../src/core/judge/index.js';
-import { loadTasks } from '../../src/task-catalog.js';
+import { loadTasks } from '../../src/env/task-catalog.js';
 
 export const catalog = loadTasks();
 export const registry = agents(catalog);
@@ -80,13 +80,13 @@ export function lossPerDimension(ref: EpisodeResult, other: EpisodeResult): Reco
 }
 
 /** A tool result that must succeed. */
-export function okValue(r: ReturnType<Episode['callTool']>): Record<string, unknown> {
+export function okValue(r: ReturnType<Episode['runTool']>): Record<string, unknown> {
   if (!r.outcome.ok) throw new Error(`${r.outcome.error.code}: ${r.outcome.error.message}`);
   return r.outcome.value;
 }
 
 /** The error code of a tool call that must fail. */
-export function errorCode(r: ReturnType<Episode['callTool']>): string {
+export function errorCode(r: ReturnType<Episode['runTool']>): string {
   if (r.outcome.ok)
     throw new Error(`expected a tool error, got ${JSON.stringify(r.outcome.value).slice(0, 200)}`);
   return r.outcome.error.code;
@@ -114,7 +114,7 @@ export function walkAllPages(ep: Episode): Walk {
       const args: Record<string, unknown> = { page, page_size: size };
       if (waitS > 0) args.wait_s = waitS;
       waitS = 0;
-      const v = okValue(ep.callTool('fetch_page', args));
+      const v = okValue(ep.runTool('fetch_page', args));
       log.push({ page, status: v.status as number });
       if (v.status === 200) {
         pages = v.total_pages as number;

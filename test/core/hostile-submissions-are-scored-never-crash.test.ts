@@ -24,9 +24,9 @@ function fetched(taskId = 'T1_single_page', seed = 0) {
 
 /** Submits; the call must not throw, must end the episode, and must give a finite score in [0, 100]. */
 function submit(ep: Episode, args: unknown): Breakdown {
-  let r: ReturnType<Episode['callTool']> | undefined;
+  let r: ReturnType<Episode['runTool']> | undefined;
   expect(() => {
-    r = ep.callTool('submit_results', args);
+    r = ep.runTool('submit_results', args);
   }).not.toThrow();
   const v = okValue(r!);
   const b = v.breakdown as Breakdown;
@@ -172,7 +172,7 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
     ];
     for (const args of tooLarge) {
       const steps = ep.stepCount;
-      const r = ep.callTool('submit_results', args);
+      const r = ep.runTool('submit_results', args);
       expect(errorCode(r)).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
       expect(r.done).toBe(false);
       expect(ep.done).toBe(false);
@@ -201,10 +201,10 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
     const { ep, rows, log } = fetched();
     const multibyte = { data_jsonl: 'é'.repeat(9 * 1024 * 1024) };
     expect(Buffer.byteLength(JSON.stringify(multibyte))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.callTool('submit_results', multibyte))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
+    expect(errorCode(ep.runTool('submit_results', multibyte))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
     const longNumbers = { rows: new Array(1_000_000).fill(-Math.PI * 1e-300) };
     expect(Buffer.byteLength(JSON.stringify(longNumbers))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.callTool('submit_results', longNumbers))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
+    expect(errorCode(ep.runTool('submit_results', longNumbers))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
     expect(submit(ep, { rows, run_log: log }).score).toBe(100);
   });
 
@@ -231,7 +231,7 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
     ];
     for (const [args, code] of cases) {
       const steps = ep.stepCount;
-      const r = ep.callTool('submit_results', args);
+      const r = ep.runTool('submit_results', args);
       expect(errorCode(r), JSON.stringify(args)?.slice(0, 80)).toBe(code);
       expect(r.done).toBe(false);
       expect(r.reward).toBe(null);
@@ -250,7 +250,7 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
       ['fetch_page', { page: 1 }],
       ['get_task_info', {}],
     ] as const) {
-      const r = ep.callTool(name, args);
+      const r = ep.runTool(name, args);
       expect(errorCode(r)).toBe('CB_ERR_EPISODE_DONE');
       expect(r.done).toBe(true);
     }

@@ -27,7 +27,7 @@ function snapshot(ep: Episode) {
 /** Calls a tool that must fail with `code` and must change nothing but step_count. */
 function expectFreeError(ep: Episode, name: string, args: unknown, code: string): string {
   const before = snapshot(ep);
-  const r = ep.callTool(name, args);
+  const r = ep.runTool(name, args);
   const where = `${name} ${JSON.stringify(args)}`;
   expect(errorCode(r), where).toBe(code);
   expect(r.done, where).toBe(false);
@@ -65,7 +65,7 @@ describe('invalid arguments are free tool errors', () => {
     const msg = expectFreeError(ep, 'fetch_page', { page: 1, page_size: max + 1 }, 'CB_ERR_INVALID_ARGUMENT');
     expect(msg).toContain(String(max));
     // A valid fetch with another size than the default still works: nothing was locked by the errors.
-    expect(okValue(ep.callTool('fetch_page', { page: 1, page_size: max })).page_size).toBe(max);
+    expect(okValue(ep.runTool('fetch_page', { page: 1, page_size: max })).page_size).toBe(max);
   });
 
   it('fetch_page: wait_s out of [0, max_wait_s] or mistyped', () => {
@@ -75,7 +75,7 @@ describe('invalid arguments are free tool errors', () => {
       expectFreeError(ep, 'fetch_page', { page: 1, wait_s: w }, 'CB_ERR_INVALID_ARGUMENT');
     }
     // The boundary is valid and advances the clock by exactly the wait plus latency.
-    okValue(ep.callTool('fetch_page', { page: 1, wait_s: maxWait }));
+    okValue(ep.runTool('fetch_page', { page: 1, wait_s: maxWait }));
     expect(ep.api.clockMs).toBe(maxWait * 1000 + ep.task.latency_ms);
   });
 
@@ -89,7 +89,7 @@ describe('invalid arguments are free tool errors', () => {
   it('fetch_page: page_size is locked by the first valid fetch (explicit or default)', () => {
     const explicit = episode('T10_constrained_budget');
     const max = explicit.task.max_page_size;
-    okValue(explicit.callTool('fetch_page', { page: 1, page_size: max }));
+    okValue(explicit.runTool('fetch_page', { page: 1, page_size: max }));
     for (const size of [max - 1, 20, 1]) {
       const msg = expectFreeError(
         explicit,
@@ -100,11 +100,11 @@ describe('invalid arguments are free tool errors', () => {
       expect(msg).toContain(String(max));
     }
     // Omitting page_size, or repeating the locked one, is fine.
-    expect(okValue(explicit.callTool('fetch_page', { page: 2 })).page_size).toBe(max);
-    expect(okValue(explicit.callTool('fetch_page', { page: 3, page_size: max })).page_size).toBe(max);
+    expect(okValue(explicit.runTool('fetch_page', { page: 2 })).page_size).toBe(max);
+    expect(okValue(explicit.runTool('fetch_page', { page: 3, page_size: max })).page_size).toBe(max);
 
     const byDefault = episode('T10_constrained_budget');
-    okValue(byDefault.callTool('fetch_page', { page: 1 }));
+    okValue(byDefault.runTool('fetch_page', { page: 1 }));
     expect(byDefault.api.pageSize).toBe(byDefault.task.default_page_size);
     expectFreeError(byDefault, 'fetch_page', { page: 2, page_size: max }, 'CB_ERR_PAGE_SIZE_LOCKED');
   });
@@ -114,7 +114,7 @@ describe('invalid arguments are free tool errors', () => {
     for (const args of [{ verbose: true }, { page: 1 }, 'info', [0]]) {
       expectFreeError(ep, 'get_task_info', args, 'CB_ERR_INVALID_ARGUMENT');
     }
-    expect(okValue(ep.callTool('get_task_info', {})).task_id).toBe('T4_rate_limit_429');
+    expect(okValue(ep.runTool('get_task_info', {})).task_id).toBe('T4_rate_limit_429');
   });
 
   it('an unknown tool is CB_ERR_UNKNOWN_TOOL and names the tools', () => {
@@ -127,7 +127,7 @@ describe('invalid arguments are free tool errors', () => {
 
   it('free calls do not count as requests: a whole walk after many errors costs exactly what it costs alone', () => {
     const noisy = episode('T8_mixed_faults', 4);
-    for (let i = 0; i < 30; i++) noisy.callTool(i % 2 === 0 ? 'fetch_page' : 'nope', { page: -i });
+    for (let i = 0; i < 30; i++) noisy.runTool(i % 2 === 0 ? 'fetch_page' : 'nope', { page: -i });
     const a = walkAllPages(noisy);
     const quiet = episode('T8_mixed_faults', 4);
     const b = walkAllPages(quiet);
@@ -144,30 +144,30 @@ describe('the step limit', () => {
     const maxSteps = ep.task.max_steps;
     expect(maxSteps).toBe(3 * ep.task.request_budget + 20);
     for (let i = 1; i < maxSteps; i++) {
-      const r = ep.callTool('get_task_info', {});
+      const r = ep.runTool('get_task_info', {});
       expect(r.done).toBe(false);
     }
-    const last = ep.callTool('get_task_info', {});
+    const last = ep.runTool('get_task_info', {});
     expect(last.done).toBe(true);
     expect(last.reward).toBe(0);
     expect(ep.endReason).toBe('step_limit');
     expect(ep.breakdown!.score).toBe(0);
     expect(ep.breakdown!.end_reason).toBe('step_limit');
-    expect(errorCode(ep.callTool('submit_results', { rows: [] }))).toBe('CB_ERR_EPISODE_DONE');
+    expect(errorCode(ep.runTool('submit_results', { rows: [] }))).toBe('CB_ERR_EPISODE_DONE');
   });
 
   it('invalid calls count towards the step limit, and a step-limited episode scores 0 even with all rows held', () => {
     const ep = episode('T1_single_page');
     const { served, log } = walkAllPages(ep);
     const rows = cleanRows(served);
-    let last: ReturnType<Episode['callTool']> | undefined;
-    while (ep.stepCount < ep.task.max_steps) last = ep.callTool('fetch_page', { page: 0 });
+    let last: ReturnType<Episode['runTool']> | undefined;
+    while (ep.stepCount < ep.task.max_steps) last = ep.runTool('fetch_page', { page: 0 });
     expect(last!.done).toBe(true);
     expect(last!.reward).toBe(0);
     expect(ep.endReason).toBe('step_limit');
     expect(ep.breakdown!.score).toBe(0);
     expect(ep.breakdown!.evidence.end_reason).toBe('step_limit');
-    const late = ep.callTool('submit_results', { rows, run_log: log });
+    const late = ep.runTool('submit_results', { rows, run_log: log });
     expect(errorCode(late)).toBe('CB_ERR_EPISODE_DONE');
     expect(ep.breakdown!.score).toBe(0);
   });

@@ -47,7 +47,7 @@ function prefixAgent(taskId: string, seed: number, m: number, order: Order): Pre
       const args: Record<string, unknown> = { page, page_size: size };
       if (waitS > 0) args.wait_s = waitS;
       waitS = 0;
-      const v = okValue(ep.callTool('fetch_page', args));
+      const v = okValue(ep.runTool('fetch_page', args));
       const status = v.status as number;
       log.push({ page, status });
       if (status === 200) {
@@ -78,7 +78,7 @@ function prefixAgent(taskId: string, seed: number, m: number, order: Order): Pre
     }
   }
   const servedReal = ep.api.servedRealCount;
-  const v = okValue(ep.callTool('submit_results', { rows: [...rows.values()], run_log: log }));
+  const v = okValue(ep.runTool('submit_results', { rows: [...rows.values()], run_log: log }));
   return { score: v.score as number, requests: ep.api.requestsUsed, servedReal };
 }
 

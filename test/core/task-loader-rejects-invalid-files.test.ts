@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deriveInstance } from '../../src/core/instance.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import { TaskSpecError } from '../../src/core/task-spec.js';
-import { defaultTasksDir, loadTaskFile, loadTasks } from '../../src/task-catalog.js';
+import { defaultTasksDir, loadTaskFile, loadTasks } from '../../src/env/task-catalog.js';
 import { SEEDS } from './helpers.js';
 
 const dir = defaultTasksDir();

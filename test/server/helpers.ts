@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../../src/agents/types.js';
+import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
 import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { loadTasks, type TaskCatalog } from '../../src/task-catalog.js';
+import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 
 export const catalog: TaskCatalog = loadTasks();
 

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../src/config.js';
 import { SessionStore } from '../../src/env/sessions.js';
 import { mcpRoutes } from '../../src/server/routes/mcp.js';
-import { loadTasks, type TaskCatalog } from '../../src/task-catalog.js';
+import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 
 import type { Json } from './helpers.js';
 

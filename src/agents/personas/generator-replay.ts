@@ -1,6 +1,6 @@
 import { truthRow } from '../../core/dataset.js';
 import { deriveInstance } from '../../core/instance.js';
-import type { TaskCatalog } from '../../task-catalog.js';
+import type { TaskCatalog } from '../../env/task-catalog.js';
 import type { Agent } from '../types.js';
 import { call } from '../types.js';
 

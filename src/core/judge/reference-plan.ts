@@ -2,7 +2,7 @@
  * R* and T*: the requests and virtual time of the canonical policy (src/core/policy.ts) for a task
  * instance, computed by running the policy against a fresh copy of the pure API. No agent is run.
  */
-import { ApiState, fetchPage, totalPages } from '../api.js';
+import { ApiState, requestPage, totalPages } from '../api.js';
 import type { Instance } from '../instance.js';
 import { MAX_PASSES, RETRY_CAP } from '../policy.js';
 
@@ -26,7 +26,7 @@ export function referencePlan(inst: Instance): ReferencePlan {
   const fetchUntilServed = (page: number): void => {
     let errors = 0;
     for (;;) {
-      const e = fetchPage(inst, st, page, pageSize, waitMs);
+      const e = requestPage(inst, st, page, pageSize, waitMs);
       waitMs = 0;
       if (e.status === 200) return;
       if (e.status === 402) {

@@ -194,7 +194,7 @@ async function dispatch(
           new BenchError('CB_ERR_NOT_RESET', `no episode yet: ${fix}; tools act on an episode`),
         );
       }
-      const result = s.env.callTool(name, params.arguments ?? {});
+      const result = s.env.runTool(name, params.arguments ?? {});
       return ok(id, toMcpResult(result, s.env.resultFormat));
     }
     case 'openenv/session/create': {

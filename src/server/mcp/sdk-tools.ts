@@ -1,6 +1,6 @@
 /**
  * The three core tools on an MCP SDK server, from their one definition in src/core/tools.ts: the SDK
- * advertises each tool's zod input schema in tools/list; calls go to ComtradeEnvironment.callTool.
+ * advertises each tool's zod input schema in tools/list; calls go to ComtradeEnvironment.runTool.
  *
  * Argument validation is left to the episode (which parses with the same zod schema), so a bad
  * argument over the SDK gives exactly the is_error result, step count and trace entry that the step
@@ -22,7 +22,7 @@ function deferValidation(schema: z.ZodType): StandardSchemaWithJSON<Record<strin
 }
 
 /** MCP CallToolResult (camelCase) of a core tool call. */
-export function toSdkResult(r: ReturnType<Session['env']['callTool']>): CallToolResult {
+export function toSdkResult(r: ReturnType<Session['env']['runTool']>): CallToolResult {
   const m = toMcpResult(r);
   return {
     content: m.content,
@@ -58,7 +58,7 @@ export function registerCoreTools(
           };
         }
         touch(s);
-        return toSdkResult(s.env.callTool(tool.name, args ?? {}));
+        return toSdkResult(s.env.runTool(tool.name, args ?? {}));
       },
     );
   }

@@ -12,7 +12,7 @@ import { BenchError } from '../../core/errors.js';
 import { isRecord, type StepResult, validationError, wireJson } from '../../env/environment.js';
 import { Action, Observation, ResetRequest, State, schemaDocument } from '../../env/schemas.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
-import type { TaskCatalog } from '../../task-catalog.js';
+import type { TaskCatalog } from '../../env/task-catalog.js';
 import { environmentMetadata, taskSummaries } from '../metadata.js';
 
 export interface HttpRoutesOptions {

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BenchError } from '../../core/errors.js';
 import { validationError } from '../../env/environment.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
-import type { TaskCatalog } from '../../task-catalog.js';
+import type { TaskCatalog } from '../../env/task-catalog.js';
 import { environmentMetadata } from '../metadata.js';
 import { StepRequest, stepEpisode } from './http.js';
 

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError } from './core/errors.js';
-import { checkTask } from './core/task-checks.js';
+import { BenchError } from '../core/errors.js';
+import { checkTask } from '../core/task-checks.js';
 import {
   DEFAULT_PROFILE,
   parseTaskSpec,
@@ -15,7 +15,7 @@ import {
   resolveTask,
   type TaskSpec,
   TaskSpecError,
-} from './core/task-spec.js';
+} from '../core/task-spec.js';
 
 export interface LoadedTask {
   readonly spec: TaskSpec;
