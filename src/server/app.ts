@@ -61,7 +61,12 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   // ---- Errors: every non-2xx reply is JSON with a stable error.code and the request id. ----
   function sendError(req: FastifyRequest, reply: FastifyReply, e: BenchError): FastifyReply {
     const { status, body } = httpError(e, req.id);
-    return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    // Set here too: replies to framework errors (a malformed URL) skip the onSend hook below.
+    return reply
+      .code(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('x-request-id', req.id)
+      .send(body);
   }
   app.setErrorHandler((err, req, reply) => {
     const e = fromFrameworkError(err, limits);
