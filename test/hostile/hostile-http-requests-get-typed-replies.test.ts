@@ -1,0 +1,159 @@
+/**
+ * 10,000 seeded hostile HTTP requests (POST /reset, POST /step, GET /state, the /web routes, other routes and
+ * methods; bodies, query strings and headers) through app.inject, eight lanes at a time, and a set of
+ * malformed raw requests on a real socket. Every reply is a catalogue error with its own status or a valid
+ * reply; /health keeps answering; the built-in prototypes are untouched; nothing is left unhandled; and
+ * bystander episodes stepped through the run get exactly the replies and scores they get alone.
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { catalog, listen, testConfig } from '../server/helpers.js';
+import { alone, beside, differences, httpExchange, Pacer } from './bystanders.js';
+import {
+  httpReplyProblem,
+  mcpHttpProblem,
+  Problems,
+  prototypeChanges,
+  prototypeSnapshot,
+  Unhandled,
+} from './checks.js';
+import { Gen } from './grammar.js';
+import { input } from './http-inputs.js';
+
+const INPUTS = 10_000;
+const LANES = 8;
+const config = testConfig({
+  ENABLE_WEB_INTERFACE: true,
+  MAX_BODY_BYTES: 256 * 1024,
+  MAX_CONCURRENT_ENVS: 100_000,
+});
+const app = buildApp(config, { catalog });
+let base = '';
+beforeAll(async () => {
+  base = (await listen(app)).replace('ws://', 'http://');
+});
+afterAll(() => app.close());
+
+it(`${INPUTS} hostile HTTP requests get a typed error or a valid reply, and bystanders are untouched`, async () => {
+  const fresh = buildApp(config, { catalog });
+  const baseline = await alone(async () => httpExchange(fresh));
+  await fresh.close();
+
+  const before = prototypeSnapshot();
+  const unhandled = new Unhandled().install();
+  const problems = new Problems();
+  const pacer = new Pacer();
+  const bystanders = beside(async () => httpExchange(app), pacer, INPUTS, baseline);
+  let sent = 0;
+  let typedErrors = 0;
+  let health = 0;
+
+  await Promise.all(
+    Array.from({ length: LANES }, async (_, lane) => {
+      const g = new Gen(`hostile-http-${lane}`);
+      const episodes: string[] = [];
+      while (sent < INPUTS) {
+        sent += 1;
+        const inp = input(g, episodes);
+        let res;
+        try {
+          res = await app.inject(inp.options);
+        } catch (e) {
+          problems.add(`inject threw: ${String(e)}`, inp.shown);
+          continue;
+        }
+        const reply = { statusCode: res.statusCode, headers: res.headers, body: res.body };
+        const problem =
+          inp.path === '/mcp' ? mcpHttpProblem(reply, inp.options.method) : httpReplyProblem(inp.path, reply);
+        if (problem !== null) problems.add(`${inp.path} -> ${res.statusCode}: ${problem}`, inp.shown);
+        if (res.statusCode >= 400) typedErrors += 1;
+        if (inp.path === '/reset' && res.statusCode === 200) {
+          const id = (JSON.parse(res.body) as { observation: { episode_id: string } }).observation.episode_id;
+          episodes.push(id);
+          if (episodes.length > 30) episodes.shift();
+        }
+        pacer.tick();
+        if (sent % 250 === 0) {
+          const h = await app.inject({ method: 'GET', url: '/health' });
+          if (h.statusCode === 200 && h.body === '{"status":"healthy"}') health += 1;
+          else problems.add(`/health answered ${h.statusCode} ${h.body}`, inp.shown);
+        }
+      }
+    }),
+  );
+  pacer.finish();
+  const runs = await bystanders;
+  unhandled.uninstall();
+
+  expect(problems.list).toEqual([]);
+  expect(unhandled.seen).toEqual([]);
+  expect(prototypeChanges(before, prototypeSnapshot())).toEqual([]);
+  expect(health).toBeGreaterThanOrEqual(Math.floor(INPUTS / 250) - LANES);
+  // The run is hostile: most requests are refused, but enough are valid to reach the later episode states.
+  expect(typedErrors).toBeGreaterThan(INPUTS / 3);
+  expect(typedErrors).toBeLessThan(INPUTS);
+  expect(differences(runs, baseline)).toEqual([]);
+  expect(baseline.map((r) => r.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+});
+
+/** Requests no HTTP client library would send, written to a socket as bytes. */
+const RAW: readonly string[] = [
+  'GARBAGE\r\n\r\n',
+  'GET /health HTTP/9.9\r\nHost: x\r\n\r\n',
+  'POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+  'POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}',
+  'POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{}',
+  'POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+  'POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+  'GET /state HTTP/1.1\r\nHost: x\r\nX-Episode-Id: a\u0001b\r\n\r\n',
+  `GET /state HTTP/1.1\r\nHost: x\r\nX-Long: ${'a'.repeat(20_000)}\r\n\r\n`,
+  'GET /state?episode_id=%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n',
+  'GET /%ZZ HTTP/1.1\r\nHost: x\r\n\r\n',
+  'GET /health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n',
+  'POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}',
+  'POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"task_id":', // closed mid-body
+  'GET /health HTTP/1.1\r\n\r\n',
+  'GET /health HTTP/1.0\r\n\r\n',
+  'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+  'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: bad\r\nSec-WebSocket-Version: 99\r\n\r\n',
+  'POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n\u00ff\u00fe{"a":1}xx',
+];
+
+/** Sends raw bytes, half-closes, and collects whatever comes back until the server closes (bounded). */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.write(Buffer.from(bytes, 'latin1'));
+      s.end();
+    });
+    const done = () => resolve(Buffer.concat(chunks).toString('latin1'));
+    const timer = setTimeout(() => {
+      s.destroy();
+      done();
+    }, 5000);
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('close', () => {
+      clearTimeout(timer);
+      done();
+    });
+    s.on('error', () => {});
+  });
+}
+
+it('malformed raw HTTP requests never get a 5xx, and the server keeps serving', async () => {
+  const port = Number(new URL(base).port);
+  const before = prototypeSnapshot();
+  const answers: Array<{ request: string; status: number | null }> = [];
+  for (const raw of RAW) {
+    const reply = await rawExchange(port, raw);
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(reply);
+    answers.push({ request: raw.slice(0, 60), status: m === null ? null : Number(m[1]) });
+    const h = await fetch(`${base}/health`);
+    expect(await h.json()).toEqual({ status: 'healthy' });
+  }
+  expect(answers.filter((a) => a.status !== null && a.status >= 500)).toEqual([]);
+  expect(prototypeChanges(before, prototypeSnapshot())).toEqual([]);
+});
