@@ -14,10 +14,11 @@
  * and prints the top self-time functions; figures taken with --profile are perturbed by the profiler.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadTasks } from '../src/env/task-catalog.js';
+import { ensureBuilt, newestSrcMs } from './lib/build.js';
 import { captureSmall } from './lib/capture.js';
 import { collectGarbage, memoryUsage, withInspector } from './lib/inspector.js';
 import { machine, rssBytes, waitQuiet } from './lib/proc.js';
@@ -125,28 +126,6 @@ type Plan = ReturnType<typeof plan>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Build and provenance
-
-function filesUnder(dir: string, ext: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith(ext))
-    .map((f) => join(dir, f));
-}
-
-function newestSrcMs(): number {
-  return Math.max(0, ...filesUnder(join(ROOT, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
-}
-
-/** Rebuilds dist/ when any src/*.ts is newer than the oldest built file (tsc rewrites every output). */
-function ensureBuilt(): { rebuilt: boolean } {
-  const built = filesUnder(join(ROOT, 'dist/src'), '.js');
-  const oldestBuilt = built.length === 0 ? 0 : Math.min(...built.map((f) => statSync(f).mtimeMs));
-  if (existsSync(join(ROOT, 'dist/src/server/main.js')) && newestSrcMs() <= oldestBuilt)
-    return { rebuilt: false };
-  process.stderr.write('bench: dist/ is older than src/; running npm run build\n');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  return { rebuilt: true };
-}
 
 function git(): { head: string; dirty_src_files: number } {
   try {

@@ -1,0 +1,27 @@
+/** The built server the harnesses run (dist/), rebuilt first when any src/ file is newer than it. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './spawn.js';
+
+function filesUnder(dir: string, ext: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join(dir, f));
+}
+
+export function newestSrcMs(): number {
+  return Math.max(0, ...filesUnder(join(ROOT, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
+}
+
+/** Rebuilds dist/ when any src/*.ts is newer than the oldest built file (tsc rewrites every output). */
+export function ensureBuilt(): { rebuilt: boolean } {
+  const built = filesUnder(join(ROOT, 'dist/src'), '.js');
+  const oldestBuilt = built.length === 0 ? 0 : Math.min(...built.map((f) => statSync(f).mtimeMs));
+  if (existsSync(join(ROOT, 'dist/src/server/main.js')) && newestSrcMs() <= oldestBuilt)
+    return { rebuilt: false };
+  process.stderr.write('dist/ is older than src/; running npm run build\n');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return { rebuilt: true };
+}
