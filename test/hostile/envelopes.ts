@@ -72,8 +72,9 @@ export function toolArgs(g: Gen, tool: string): Obj {
   switch (tool) {
     case 'fetch_page': {
       const o: Record<string, J> = { page: 1 + g.int(40) };
-      // Mostly small pages: a full page of 1,000 rows is a megabyte of reply, which would dominate the run.
-      if (g.chance(0.6)) o.page_size = g.chance(0.9) ? g.pick([10, 15, 20, 25]) : g.pick([50, 250, 1000]);
+      // Mostly small pages: a full page of 1,000 rows (T1's default page size) is a megabyte of reply,
+      // which would dominate the run.
+      if (g.chance(0.95)) o.page_size = g.chance(0.95) ? g.pick([10, 15, 20, 25]) : g.pick([50, 250, 1000]);
       if (g.chance(0.3)) o.wait_s = g.pick([0, 1, 2.5, 3]);
       return obj(o);
     }
