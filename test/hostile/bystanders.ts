@@ -60,7 +60,8 @@ export class Pacer {
 
 /** Server-made ids (episode ids, session UUIDs) differ between runs; everything else in a reply must not. */
 const SERVER_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b/g;
-const normalise = (t: string) => t.replace(SERVER_ID, '<id>');
+const normalise = (t: string) =>
+  t.replace(SERVER_ID, '<id>').replace(/"episode_token":"[^"]*"/g, '"episode_token":"<token>"');
 
 class RecordingEnv implements EnvConnection {
   readonly replies: string[] = [];
@@ -134,6 +135,8 @@ export function beside(
 /** Stateful HTTP episodes through app.inject. */
 export function httpExchange(app: FastifyInstance): Exchange {
   let episodeId = '';
+  /** Sent back on every step when the server hands one out (an episode token, x-episode-token). */
+  let headers: Record<string, string> = {};
   return {
     async reset(o) {
       const res = await app.inject({
@@ -144,12 +147,15 @@ export function httpExchange(app: FastifyInstance): Exchange {
       if (res.statusCode !== 200) throw new Error(`bystander reset: ${res.body}`);
       const observation = (JSON.parse(res.body) as StepTriple).observation;
       episodeId = observation.episode_id as string;
+      const token = res.headers['x-episode-token'];
+      headers = typeof token === 'string' ? { 'x-episode-token': token } : {};
       return { text: res.body, observation };
     },
     async call(name, args) {
       const res = await app.inject({
         method: 'POST',
         url: '/step',
+        headers,
         payload: { action: { type: 'call_tool', tool_name: name, arguments: args }, episode_id: episodeId },
       });
       if (res.statusCode !== 200) throw new Error(`bystander step: ${res.body}`);

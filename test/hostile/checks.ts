@@ -81,7 +81,8 @@ export function httpReplyProblem(
       !(v.reward === null || typeof v.reward === 'number')
     )
       return `200 that is not an observation triple: ${body.slice(0, 200)}`;
-    if (Object.keys(v).some((k) => !['observation', 'reward', 'done'].includes(k)))
+    // A reset may also hand out the episode's token beside the triple.
+    if (Object.keys(v).some((k) => !['observation', 'reward', 'done', 'episode_token'].includes(k)))
       return 'extra keys in a triple';
   }
   if (
