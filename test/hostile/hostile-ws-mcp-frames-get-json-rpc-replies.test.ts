@@ -1,37 +1,37 @@
 /**
- * 5,000 seeded hostile frames on WS /mcp (bare JSON-RPC, one MCP session per connection) over real
- * sockets, eight connections at a time, some opened with hostile ?task_id=&seed=: mutated and damaged
- * JSON-RPC, binary frames, bursts, calls after the episode ended, double submits, connections dropped
- * mid-call, invalid UTF-8 and oversized frames. Every frame gets exactly one JSON-RPC response in order
- * (-32700 for text that is not JSON), or the connection closes as promised (1000 after a session error,
- * 1007 and 1009 from the WebSocket layer); never CB_ERR_INTERNAL; /health keeps answering; the built-in
- * prototypes are untouched; and bystanders playing over WS /mcp are untouched.
+ * 5,000 seeded hostile frames on WS /mcp (bare JSON-RPC, one MCP session per connection; half of the
+ * /mcp transport's 10,000, the other half: hostile-mcp-requests-get-json-rpc-replies.test.ts) over real
+ * sockets, eight connections at a time, in two runs of 2,500, some connections opened with a hostile
+ * ?task_id=&seed=: mutated and damaged JSON-RPC, binary frames, bursts, calls after the episode ended,
+ * double submits, connections dropped mid-call, invalid UTF-8 and oversized frames. Every frame gets
+ * exactly one JSON-RPC response in order (-32700 for text that is not JSON), or the connection closes as
+ * promised (1000 after a session error, 1007 and 1009 from the WebSocket layer); never CB_ERR_INTERNAL;
+ * /health keeps answering; the built-in prototypes are untouched; and bystanders playing over WS /mcp are
+ * untouched.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { catalog, listen, testConfig } from '../server/helpers.js';
-import { alone, beside, differences, Pacer, wsMcpExchange } from './bystanders.js';
-import {
-  jsonRpcProblem,
-  Problems,
-  prototypeChanges,
-  prototypeSnapshot,
-  Unhandled,
-  wsExpectation,
-  wsLayerClose,
-} from './checks.js';
+import { alone, type BystanderRun, wsMcpExchange } from './bystanders.js';
+import { jsonRpcProblem, wsExpectation, wsLayerClose } from './checks.js';
 import { hostile, jsonRpc, TASK_IDS, wire } from './envelopes.js';
 import { Gen, PROTO_NAMES } from './grammar.js';
+import { expectClean, hostileRun, type Run } from './harness.js';
 import { HostileSocket } from './sockets.js';
 
-/** Half of the /mcp transport's 10,000 inputs (the other half: hostile-mcp-requests-get-json-rpc-replies.test.ts). */
-const INPUTS = 5_000;
+const RUNS = 2;
+const INPUTS = 2_500;
 const LANES = 8;
 const config = testConfig({ MAX_BODY_BYTES: 256 * 1024, MAX_CONCURRENT_ENVS: 100_000 });
 const app = buildApp(config, { catalog });
 let base = '';
+let baseline: BystanderRun[] = [];
 beforeAll(async () => {
   base = await listen(app);
+  const fresh = buildApp(config, { catalog });
+  const freshBase = await listen(fresh);
+  baseline = await alone(async () => wsMcpExchange(freshBase));
+  await fresh.close();
 });
 afterAll(() => app.close());
 
@@ -44,153 +44,143 @@ function connectUrl(g: Gen): string {
   return `${base}/mcp?task_id=${encodeURIComponent(task)}&seed=${g.pick(['-1', 'x', '1e999', '3'])}&profile=${g.pick(['llm', 'default', '__proto__', 'constructor'])}`;
 }
 
-it(`${INPUTS} hostile WS /mcp frames get one JSON-RPC reply each, and bystanders are untouched`, async () => {
-  const http = base.replace('ws://', 'http://');
-  const fresh = buildApp(config, { catalog });
-  const freshBase = await listen(fresh);
-  const baseline = await alone(async () => wsMcpExchange(freshBase));
-  await fresh.close();
+type Frame = { data: string | Buffer; binary: boolean };
 
-  const before = prototypeSnapshot();
-  const unhandled = new Unhandled().install();
-  const problems = new Problems();
-  const pacer = new Pacer();
-  const bystanders = beside(async () => wsMcpExchange(base), pacer, INPUTS, baseline);
-  let sent = 0;
-  let health = 0;
-  let sessionErrors = 0;
-  const closes: Record<string, number> = {};
+/** Each lane's generator and request counter, carried from run to run; what was seen over all runs. */
+const lanes = Array.from({ length: LANES }, (_, i) => ({ g: new Gen(`hostile-ws-mcp-${i}`), n: 0 }));
+const closes: Record<string, number> = {};
+let sessionErrors = 0;
 
-  async function exchange(
-    ws: HostileSocket,
-    frames: ReadonlyArray<{ data: string | Buffer; binary: boolean }>,
-  ) {
-    for (const f of frames) ws.send(f.data, f.binary);
-    sent += frames.length;
-    for (let i = 0; i < frames.length; i++) pacer.tick();
-    const refused = frames.map((f) => wsLayerClose(wsExpectation(f.data, false, config.MAX_BODY_BYTES)));
-    // The WebSocket layer fails the connection at the first refused frame, dropping replies still pending.
-    const killedAt = refused.findIndex((c) => c !== null);
-    for (const [i, f] of frames.entries()) {
-      const e = await ws.next();
-      const shown = f.binary ? `<binary> ${f.data.toString()}` : f.data;
-      if (e.kind === 'timeout') {
-        problems.add('no reply and no close', shown);
-        ws.terminate();
-        return;
-      }
-      if (e.kind === 'close') {
-        closes[e.code] = (closes[e.code] ?? 0) + 1;
-        // A session error closes with 1000 after its -32000 reply; the WebSocket layer closes with 1007/1009.
-        if (killedAt < 0 || i > killedAt || e.code !== refused[killedAt])
-          problems.add(`closed with ${e.code}`, shown);
-        return;
-      }
-      let v: unknown;
-      try {
-        v = JSON.parse(e.text);
-      } catch {
-        problems.add(`a reply that is not JSON: ${e.text.slice(0, 100)}`, shown);
-        continue;
-      }
-      const p = jsonRpcProblem(v);
-      if (p !== null) problems.add(p, shown);
-      // A session that failed to open (a hostile ?task_id=) says so once, unasked, then closes.
-      if ((v as { error?: { code?: number } }).error?.code === -32000) {
-        sessionErrors += 1;
-        const c = await ws.next();
-        if (c.kind === 'close') closes[c.code] = (closes[c.code] ?? 0) + 1;
-        if (c.kind !== 'close' || c.code !== 1000)
-          problems.add(`a session error not followed by close 1000: ${JSON.stringify(c)}`, shown);
-        return;
-      }
-      if (refused[i] !== null) problems.add('a reply to a frame the WebSocket layer must refuse', shown);
+/** Sends frames at once, then checks each one's reply (or the close) in order. */
+async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): Promise<void> {
+  for (const f of frames) ws.send(f.data, f.binary);
+  const refused = frames.map((f) => wsLayerClose(wsExpectation(f.data, false, config.MAX_BODY_BYTES)));
+  // The WebSocket layer fails the connection at the first refused frame, dropping replies still pending.
+  const killedAt = refused.findIndex((c) => c !== null);
+  for (const [i, f] of frames.entries()) {
+    const e = await ws.next();
+    const shown = f.binary ? `<binary> ${f.data.toString()}` : f.data;
+    if (e.kind === 'timeout') {
+      run.problems.add('no reply and no close', shown);
+      ws.terminate();
+      return;
     }
+    if (e.kind === 'close') {
+      closes[e.code] = (closes[e.code] ?? 0) + 1;
+      if (killedAt < 0 || i > killedAt || e.code !== refused[killedAt])
+        run.problems.add(`closed with ${e.code}`, shown);
+      return;
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(e.text);
+    } catch {
+      run.problems.add(`a reply that is not JSON: ${e.text.slice(0, 100)}`, shown);
+      continue;
+    }
+    const p = jsonRpcProblem(v);
+    if (p !== null) run.problems.add(p, shown);
+    // A session that failed to open (a hostile ?task_id=) says so once, unasked, then closes with 1000.
+    if ((v as { error?: { code?: number } }).error?.code === -32000) {
+      sessionErrors += 1;
+      const c = await ws.next();
+      if (c.kind === 'close') closes[c.code] = (closes[c.code] ?? 0) + 1;
+      if (c.kind !== 'close' || c.code !== 1000)
+        run.problems.add(`a session error not followed by close 1000: ${JSON.stringify(c)}`, shown);
+      return;
+    }
+    if (refused[i] !== null) run.problems.add('a reply to a frame the WebSocket layer must refuse', shown);
   }
+}
 
-  await Promise.all(
-    Array.from({ length: LANES }, async (_, lane) => {
-      const g = new Gen(`hostile-ws-mcp-${lane}`);
-      let ws: HostileSocket | null = null;
-      let n = 0;
-      while (sent < INPUTS) {
-        if (ws === null || ws.closed) ws = await HostileSocket.open(connectUrl(g));
-        const frame = () => ({ data: wire(g, hostile(g, jsonRpc(g, []), 0.3)), binary: false });
-        const scenario = g.weighted<string>([
-          [82, 'one'],
-          [6, 'burst'],
-          [3, 'binary'],
-          [4, 'progress'],
-          [3, 'mid-call'],
-          [1, 'utf8'],
-          [1, 'oversize'],
+async function lane(l: (typeof lanes)[number], run: Run): Promise<void> {
+  const { g } = l;
+  let ws: HostileSocket | null = null;
+  const send = async (frames: Frame[]) => {
+    if (!run.take(frames.length)) return false;
+    await exchange(run, ws!, frames);
+    await run.answered(frames.length);
+    return true;
+  };
+  const text = (data: string | Buffer): Frame => ({ data, binary: false });
+  const frame = () => text(wire(g, hostile(g, jsonRpc(g, []), 0.3)));
+  for (;;) {
+    if (ws === null || ws.closed) ws = await HostileSocket.open(connectUrl(g));
+    const scenario = g.weighted<string>([
+      [82, 'one'],
+      [6, 'burst'],
+      [3, 'binary'],
+      [4, 'progress'],
+      [3, 'mid-call'],
+      [1, 'utf8'],
+      [1, 'oversize'],
+    ]);
+    let more = true;
+    switch (scenario) {
+      case 'one':
+        more = await send([frame()]);
+        break;
+      case 'burst':
+        more = await send(Array.from({ length: 2 + g.int(4) }, frame));
+        break;
+      case 'binary': // WS /mcp reads a binary frame as its text
+        more = await send([{ data: Buffer.from(call(++l.n, 'get_task_info', {})), binary: true }]);
+        break;
+      case 'progress': // fetch, submit, a second submit, a fetch after the end
+        more = await send(
+          [
+            call(++l.n, 'fetch_page', { page: 1, page_size: 10 }),
+            call(++l.n, 'submit_results', { rows: [], run_log: [] }),
+            call(++l.n, 'submit_results', { rows: [], run_log: [] }),
+            call(++l.n, 'fetch_page', { page: 2, page_size: 10 }),
+          ].map(text),
+        );
+        break;
+      case 'mid-call': // a call, and the connection dropped before its reply
+        more = run.take();
+        if (!more) break;
+        ws.send(g.chance(0.5) ? call(++l.n, 'submit_results', { rows: [], run_log: [] }) : frame().data);
+        ws.terminate();
+        await run.answered();
+        break;
+      case 'utf8':
+        more = await send([
+          text(
+            Buffer.concat([
+              Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/li'),
+              Buffer.from([0xff]),
+              Buffer.from('st"}'),
+            ]),
+          ),
         ]);
-        switch (scenario) {
-          case 'one':
-            await exchange(ws, [frame()]);
-            break;
-          case 'burst':
-            await exchange(ws, Array.from({ length: 2 + g.int(4) }, frame));
-            break;
-          case 'binary': // WS /mcp reads a binary frame as its text
-            await exchange(ws, [{ data: Buffer.from(call(++n, 'get_task_info', {})), binary: true }]);
-            break;
-          case 'progress': // fetch, submit, a second submit, a fetch after the end
-            await exchange(
-              ws,
-              [
-                call(++n, 'fetch_page', { page: 1, page_size: 10 }),
-                call(++n, 'submit_results', { rows: [], run_log: [] }),
-                call(++n, 'submit_results', { rows: [], run_log: [] }),
-                call(++n, 'fetch_page', { page: 2, page_size: 10 }),
-              ].map((data) => ({ data, binary: false })),
-            );
-            break;
-          case 'mid-call':
-            ws.send(g.chance(0.5) ? call(++n, 'submit_results', { rows: [], run_log: [] }) : frame().data);
-            sent += 1;
-            pacer.tick();
-            ws.terminate();
-            break;
-          case 'utf8':
-            await exchange(ws, [
-              {
-                data: Buffer.concat([
-                  Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/li'),
-                  Buffer.from([0xff]),
-                  Buffer.from('st"}'),
-                ]),
-                binary: false,
-              },
-            ]);
-            break;
-          default:
-            await exchange(ws, [
-              {
-                data: call(++n, 'submit_results', { data_jsonl: 'x'.repeat(config.MAX_BODY_BYTES) }),
-                binary: false,
-              },
-            ]);
-        }
-        if (sent % 250 < LANES) {
-          const h = await fetch(`${http}/health`);
-          if (h.status === 200 && (await h.text()) === '{"status":"healthy"}') health += 1;
-          else problems.add(`/health answered ${h.status}`, '');
-        }
-      }
-      ws?.terminate();
-    }),
-  );
-  pacer.finish();
-  const runs = await bystanders;
-  unhandled.uninstall();
+        break;
+      default: // one frame over MAX_BODY_BYTES
+        more = await send([
+          text(call(++l.n, 'submit_results', { data_jsonl: 'x'.repeat(config.MAX_BODY_BYTES) })),
+        ]);
+    }
+    if (!more) break;
+  }
+  ws.terminate();
+}
 
-  expect(problems.list).toEqual([]);
-  expect(unhandled.seen).toEqual([]);
-  expect(prototypeChanges(before, prototypeSnapshot())).toEqual([]);
-  expect(health).toBeGreaterThan(INPUTS / 250);
+for (let r = 1; r <= RUNS; r++) {
+  it(`hostile WS /mcp frames, run ${r} of ${RUNS} (${INPUTS}): one JSON-RPC reply each; bystanders untouched`, async () => {
+    const http = base.replace('ws://', 'http://');
+    const report = await hostileRun({
+      inputs: INPUTS,
+      lanes: LANES,
+      baseline,
+      bystander: async () => wsMcpExchange(base),
+      health: async () => (await (await fetch(`${http}/health`)).text()) === '{"status":"healthy"}',
+      lane: (i, run) => lane(lanes[i]!, run),
+    });
+    expectClean(report, INPUTS);
+    expect(baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+  });
+}
+
+it('over the runs, sessions failed to open with -32000 then 1000, and the WebSocket layer closed with 1007 and 1009', () => {
   expect(sessionErrors).toBeGreaterThan(0);
   expect(Object.keys(closes).sort()).toEqual(['1000', '1007', '1009']);
-  expect(differences(runs, baseline)).toEqual([]);
-  expect(baseline.map((r) => r.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
 });

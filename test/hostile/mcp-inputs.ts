@@ -79,6 +79,12 @@ function episodeQuery(g: Gen): string {
   return `?task_id=${encodeURIComponent(task)}&seed=${seed}`;
 }
 
+/**
+ * A header value as HTTP can carry it: Node's parser takes tab, visible ASCII and bytes 0x80-0xFF (decoded
+ * as latin1), and refuses the request otherwise; app.inject would pass anything through.
+ */
+const headerSafe = (v: string) => v.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
+
 const CONTENT_TYPES = [
   'application/json',
   'application/json',
@@ -115,7 +121,7 @@ export function mcpInput(g: Gen, state: McpLaneState): McpInput {
       break;
     case 'initialize':
       url += episodeQuery(g);
-      if (g.chance(0.2)) headers['x-task-id'] = String(hostileValue(g)).slice(0, 100);
+      if (g.chance(0.2)) headers['x-task-id'] = headerSafe(String(hostileValue(g)).slice(0, 100));
       body = hostile(g, INITIALIZE(g), 0.5);
       break;
     case 'session':
