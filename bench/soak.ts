@@ -26,6 +26,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { ensureBuilt } from './lib/build.js';
 import { type Call, collectGarbage, withInspector } from './lib/inspector.js';
@@ -53,48 +54,45 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    sessions: 50,
-    minutes: 1,
-    warmupS: null,
-    reportS: null,
-    idleTimeoutS: 30,
-    bigBody: null,
-    bigSessions: 16,
-    bigRuns: 3,
-    bigWindowS: 3,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const num = (min: number) => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a} takes a number ≥ ${min}`);
-      return n;
-    };
-    if (a === '--sessions') o.sessions = Math.floor(num(1));
-    else if (a === '--minutes') o.minutes = num(0.25);
-    else if (a === '--warmup-s') o.warmupS = num(1);
-    else if (a === '--report-s') o.reportS = num(1);
-    else if (a === '--idle-timeout-s') o.idleTimeoutS = num(1);
-    else if (a === '--big-body')
-      o.bigBody = value()
-        .split(',')
-        .map((s) => Number(s.trim()));
-    else if (a === '--big-sessions') o.bigSessions = Math.floor(num(1));
-    else if (a === '--big-runs') o.bigRuns = Math.floor(num(1));
-    else if (a === '--big-window-s') o.bigWindowS = num(0.5);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(`${readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]}*/\n`);
-      process.exit(0);
-    } else throw new Error(`unknown option ${a} (see --help)`);
+  const { values: v } = parseNodeArgs({
+    args: argv,
+    strict: true,
+    options: {
+      sessions: { type: 'string', default: '50' },
+      minutes: { type: 'string', default: '1' },
+      'warmup-s': { type: 'string' },
+      'report-s': { type: 'string' },
+      'idle-timeout-s': { type: 'string', default: '30' },
+      'big-body': { type: 'string' },
+      'big-sessions': { type: 'string', default: '16' },
+      'big-runs': { type: 'string', default: '3' },
+      'big-window-s': { type: 'string', default: '3' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) {
+    process.stdout.write(`${readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]}*/\n`);
+    process.exit(0);
   }
-  if (o.bigBody !== null && o.bigBody.some((s) => !(s > 0))) throw new Error('--big-body takes sizes in MiB');
-  return o;
+  const num = (name: keyof typeof v, min: number): number => {
+    const n = Number(v[name]);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} takes a number ≥ ${min}`);
+    return n;
+  };
+  const sizes = v['big-body']?.split(',').map((x) => Number(x.trim())) ?? null;
+  if (sizes !== null && sizes.some((x) => !(x > 0)))
+    throw new Error('--big-body takes sizes in MiB, e.g. 1,4,16');
+  return {
+    sessions: Math.floor(num('sessions', 1)),
+    minutes: num('minutes', 0.25),
+    warmupS: v['warmup-s'] === undefined ? null : num('warmup-s', 1),
+    reportS: v['report-s'] === undefined ? null : num('report-s', 1),
+    idleTimeoutS: num('idle-timeout-s', 1),
+    bigBody: sizes,
+    bigSessions: Math.floor(num('big-sessions', 1)),
+    bigRuns: Math.floor(num('big-runs', 1)),
+    bigWindowS: num('big-window-s', 0.5),
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -542,7 +540,13 @@ async function bigBody(o: Options): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
-const opts = parseArgs(process.argv.slice(2));
+let opts: Options;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`soak: ${(e as Error).message}`);
+  process.exit(2);
+}
 (opts.bigBody !== null ? bigBody(opts) : soak(opts)).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -7,13 +7,12 @@
  * replies and scores they get alone.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, listen, testConfig } from '../server/helpers.js';
-import { alone, type BystanderRun, httpExchange } from './bystanders.js';
+import { expect, it } from 'vitest';
+import { testConfig } from '../server/helpers.js';
+import { httpExchange } from './bystanders.js';
 import { httpReplyProblem, mcpHttpProblem, prototypeChanges, prototypeSnapshot } from './checks.js';
 import { Gen } from './grammar.js';
-import { expectClean, hostileRun } from './harness.js';
+import { expectClean, hostileRun, injectLane, target } from './harness.js';
 import { input } from './http-inputs.js';
 
 const RUNS = 4;
@@ -24,16 +23,7 @@ const config = testConfig({
   MAX_BODY_BYTES: 256 * 1024,
   MAX_CONCURRENT_ENVS: 100_000,
 });
-const app = buildApp(config, { catalog });
-let base = '';
-let baseline: BystanderRun[] = [];
-beforeAll(async () => {
-  base = (await listen(app)).replace('ws://', 'http://');
-  const fresh = buildApp(config, { catalog });
-  baseline = await alone(async () => httpExchange(fresh));
-  await fresh.close();
-});
-afterAll(() => app.close());
+const t = target(config, async (app) => httpExchange(app));
 
 /** Each lane's generator and its own episodes, carried from run to run. */
 const lanes = Array.from({ length: LANES }, (_, i) => ({
@@ -47,43 +37,39 @@ for (let r = 1; r <= RUNS; r++) {
     const report = await hostileRun({
       inputs: INPUTS,
       lanes: LANES,
-      baseline,
-      bystander: async () => httpExchange(app),
+      baseline: t.baseline,
+      bystander: async () => httpExchange(t.app),
       health: async () =>
-        (await app.inject({ method: 'GET', url: '/health' })).body === '{"status":"healthy"}',
-      lane: async (i, run) => {
+        (await t.app.inject({ method: 'GET', url: '/health' })).body === '{"status":"healthy"}',
+      lane: (i, run) => {
         const { g, episodes } = lanes[i]!;
-        while (run.take()) {
-          const inp = input(g, episodes);
-          let res;
-          try {
-            res = await app.inject(inp.options);
-          } catch (e) {
-            run.problems.add(`inject threw: ${String(e)}`, inp.shown);
-            continue;
-          }
-          const reply = { statusCode: res.statusCode, headers: res.headers, body: res.body };
-          const problem =
-            inp.path === '/mcp'
-              ? mcpHttpProblem(reply, inp.options.method)
-              : httpReplyProblem(inp.path, reply);
-          if (problem !== null) run.problems.add(`${inp.path} -> ${res.statusCode}: ${problem}`, inp.shown);
-          if (res.statusCode >= 400) refused += 1;
-          if (inp.path === '/reset' && res.statusCode === 200) {
-            episodes.push(
-              (JSON.parse(res.body) as { observation: { episode_id: string } }).observation.episode_id,
-            );
-            if (episodes.length > 30) episodes.shift();
-          }
-          await run.answered();
-        }
+        return injectLane(
+          t.app,
+          run,
+          () => input(g, episodes),
+          (inp, res) => {
+            if (res.statusCode >= 400) refused += 1;
+            if (inp.path === '/reset' && res.statusCode === 200) {
+              episodes.push(
+                (JSON.parse(res.body) as { observation: { episode_id: string } }).observation.episode_id,
+              );
+              if (episodes.length > 30) episodes.shift();
+            }
+            const reply = { statusCode: res.statusCode, headers: res.headers, body: res.body };
+            const problem =
+              inp.path === '/mcp'
+                ? mcpHttpProblem(reply, inp.options.method)
+                : httpReplyProblem(inp.path, reply);
+            return problem === null ? null : `${inp.path} -> ${res.statusCode}: ${problem}`;
+          },
+        );
       },
     });
     expectClean(report, INPUTS);
     // Hostile, but not only garbage: enough requests are valid to reach the episodes' later states.
     expect(refused).toBeGreaterThan(INPUTS / 3);
     expect(refused).toBeLessThan(INPUTS * 0.9);
-    expect(baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+    expect(t.baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
   });
 }
 
@@ -134,14 +120,15 @@ function rawExchange(port: number, bytes: string): Promise<string> {
 }
 
 it('malformed raw HTTP requests never get a 5xx, and the server keeps serving', async () => {
-  const port = Number(new URL(base).port);
+  const http = t.base.replace('ws://', 'http://');
+  const port = Number(new URL(http).port);
   const before = prototypeSnapshot();
   const answers: Array<{ request: string; status: number | null }> = [];
   for (const raw of RAW) {
     const reply = await rawExchange(port, raw);
     const m = /^HTTP\/1\.[01] (\d{3})/.exec(reply);
     answers.push({ request: raw.slice(0, 60), status: m === null ? null : Number(m[1]) });
-    const h = await fetch(`${base}/health`);
+    const h = await fetch(`${http}/health`);
     expect(await h.json()).toEqual({ status: 'healthy' });
   }
   expect(answers.filter((a) => a.status !== null && a.status >= 500)).toEqual([]);

@@ -7,27 +7,19 @@
  * keeps answering; the built-in prototypes are untouched; and bystanders playing over OpenEnv JSON-RPC on
  * /mcp are untouched.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, testConfig } from '../server/helpers.js';
-import { alone, type BystanderRun, mcpHttpExchange } from './bystanders.js';
+import { expect, it } from 'vitest';
+import { testConfig } from '../server/helpers.js';
+import { mcpHttpExchange } from './bystanders.js';
 import { mcpHttpProblem } from './checks.js';
 import { Gen } from './grammar.js';
-import { expectClean, hostileRun } from './harness.js';
+import { expectClean, hostileRun, injectLane, target } from './harness.js';
 import { learn, type McpLaneState, mcpInput } from './mcp-inputs.js';
 
 const RUNS = 2;
 const INPUTS = 2_500;
 const LANES = 8;
 const config = testConfig({ MAX_BODY_BYTES: 256 * 1024, MAX_CONCURRENT_ENVS: 100_000 });
-const app = buildApp(config, { catalog });
-let baseline: BystanderRun[] = [];
-beforeAll(async () => {
-  const fresh = buildApp(config, { catalog });
-  baseline = await alone(async () => mcpHttpExchange(fresh));
-  await fresh.close();
-});
-afterAll(() => app.close());
+const t = target(config, async (app) => mcpHttpExchange(app));
 
 /** Each lane's generator and the session ids it has seen, carried from run to run. */
 const lanes = Array.from({ length: LANES }, (_, i) => ({
@@ -41,35 +33,31 @@ for (let r = 1; r <= RUNS; r++) {
     const report = await hostileRun({
       inputs: INPUTS,
       lanes: LANES,
-      baseline,
-      bystander: async () => mcpHttpExchange(app),
+      baseline: t.baseline,
+      bystander: async () => mcpHttpExchange(t.app),
       health: async () =>
-        (await app.inject({ method: 'GET', url: '/health' })).body === '{"status":"healthy"}',
-      lane: async (i, run) => {
+        (await t.app.inject({ method: 'GET', url: '/health' })).body === '{"status":"healthy"}',
+      lane: (i, run) => {
         const { g, state } = lanes[i]!;
-        while (run.take()) {
-          const inp = mcpInput(g, state);
-          let res;
-          try {
-            res = await app.inject(inp.options);
-          } catch (e) {
-            run.problems.add(`inject threw: ${String(e)}`, inp.shown);
-            continue;
-          }
-          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-          const problem = mcpHttpProblem(
-            { statusCode: res.statusCode, headers: res.headers, body: res.body },
-            inp.options.method,
-          );
-          if (problem !== null) run.problems.add(`${inp.kind} -> ${res.statusCode}: ${problem}`, inp.shown);
-          learn(state, inp.kind, res);
-          await run.answered();
-        }
+        return injectLane(
+          t.app,
+          run,
+          () => mcpInput(g, state),
+          (inp, res) => {
+            statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+            learn(state, inp.kind, res);
+            const problem = mcpHttpProblem(
+              { statusCode: res.statusCode, headers: res.headers, body: res.body },
+              inp.options.method,
+            );
+            return problem === null ? null : `${inp.kind} -> ${res.statusCode}: ${problem}`;
+          },
+        );
       },
     });
     expectClean(report, INPUTS);
     // OpenEnv JSON-RPC answers everything with 200; the MCP transport refuses bad session requests with 4xx.
     expect(statuses[200]).toBeGreaterThan(INPUTS / 2);
-    expect(baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+    expect(t.baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
   });
 }

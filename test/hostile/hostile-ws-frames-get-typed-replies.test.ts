@@ -8,31 +8,29 @@
  * CB_ERR_INTERNAL; /health keeps answering; the built-in prototypes are untouched; and bystanders on /ws
  * are untouched.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, listen, testConfig } from '../server/helpers.js';
-import { alone, type BystanderRun, wsExchange } from './bystanders.js';
+import { expect, it } from 'vitest';
+import { testConfig } from '../server/helpers.js';
+import { wsExchange } from './bystanders.js';
 import { wsExpectation, wsLayerClose, wsReplyProblem } from './checks.js';
-import { action, hostile, jsonRpc, resetData, wire } from './envelopes.js';
+import { action, hostile, jsonRpc, resetData, TASK_IDS, wire } from './envelopes.js';
 import { Gen, type J, obj } from './grammar.js';
-import { expectClean, hostileRun, type Run } from './harness.js';
+import {
+  expectClean,
+  target,
+  type Frame,
+  hostileRun,
+  type Run,
+  type SocketIo,
+  socketLane,
+  textFrame,
+} from './harness.js';
 import { HostileSocket } from './sockets.js';
 
 const RUNS = 4;
 const INPUTS = 2_500;
 const LANES = 8;
 const config = testConfig({ MAX_BODY_BYTES: 256 * 1024 });
-const app = buildApp(config, { catalog });
-let base = '';
-let baseline: BystanderRun[] = [];
-beforeAll(async () => {
-  base = await listen(app);
-  const fresh = buildApp(config, { catalog });
-  const freshBase = await listen(fresh);
-  baseline = await alone(() => wsExchange(freshBase));
-  await fresh.close();
-});
-afterAll(() => app.close());
+const t = target(config, (_app, base) => wsExchange(base));
 
 /** A mutated message of one of the five types (or none), as a text frame. */
 function message(g: Gen, type?: string): string | Buffer {
@@ -56,7 +54,7 @@ function message(g: Gen, type?: string): string | Buffer {
 /** A valid message (to move an episode on: reset, fetch, submit). */
 function valid(g: Gen, type: 'reset' | 'fetch' | 'submit'): string {
   if (type === 'reset')
-    return JSON.stringify({ type: 'reset', data: { task_id: g.pick(catalog.ids), seed: g.int(5) } });
+    return JSON.stringify({ type: 'reset', data: { task_id: g.pick(TASK_IDS), seed: g.int(5) } });
   if (type === 'fetch')
     return JSON.stringify({
       type: 'step',
@@ -68,18 +66,12 @@ function valid(g: Gen, type: 'reset' | 'fetch' | 'submit'): string {
   });
 }
 
-interface Frame {
-  readonly data: string | Buffer;
-  readonly binary: boolean;
-}
-
 /** Each lane's generator, carried from run to run; the closes seen over all runs. */
 const gens = Array.from({ length: LANES }, (_, i) => new Gen(`hostile-ws-${i}`));
 const closes: Record<string, number> = {};
 
-/** Sends frames at once, then checks each one's outcome in order. */
+/** Checks the outcome of frames sent at once, in order. */
 async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): Promise<void> {
-  for (const f of frames) ws.send(f.data, f.binary);
   const exps = frames.map((f) => wsExpectation(f.data, f.binary, config.MAX_BODY_BYTES));
   // The WebSocket layer fails the connection at a frame with invalid UTF-8 or over the size limit, dropping
   // replies still pending for earlier frames of the burst (an mcp message is answered asynchronously).
@@ -114,19 +106,10 @@ async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): 
   }
 }
 
-/** One lane: a connection (reopened whenever it closes) and a seeded choice of scenario per input. */
-async function lane(g: Gen, run: Run): Promise<void> {
-  let ws: HostileSocket | null = null;
-  const send = async (frames: Frame[]) => {
-    if (!run.take(frames.length)) return false;
-    await exchange(run, ws!, frames);
-    await run.answered(frames.length);
-    return true;
-  };
-  const text = (data: string | Buffer): Frame => ({ data, binary: false });
-  for (;;) {
-    if (ws === null || ws.closed) ws = await HostileSocket.open(`${base}/ws`);
-    const scenario = g.weighted<string>([
+/** One scenario, chosen by the lane's generator: one frame, a burst, a sequence, a dropped connection... */
+function scenario(g: Gen, io: SocketIo): Promise<boolean> {
+  switch (
+    g.weighted<string>([
       [80, 'one'],
       [6, 'burst'],
       [3, 'binary'],
@@ -135,68 +118,61 @@ async function lane(g: Gen, run: Run): Promise<void> {
       [2, 'mid-step'],
       [1, 'utf8'],
       [1, 'oversize'],
-    ]);
-    let more = true;
-    switch (scenario) {
-      case 'one':
-        more = await send([text(message(g))]);
-        break;
-      case 'burst':
-        more = await send(Array.from({ length: 2 + g.int(4) }, () => text(message(g))));
-        break;
-      case 'binary':
-        more = await send([
-          { data: Buffer.from(g.chance(0.5) ? valid(g, 'reset') : message(g).toString()), binary: true },
-        ]);
-        break;
-      case 'progress': // reset, fetch, submit, a second submit, a step after the end, state
-        more = await send(
-          [
-            valid(g, 'reset'),
-            valid(g, 'fetch'),
-            valid(g, 'submit'),
-            valid(g, 'submit'),
-            message(g, 'step'),
-            '{"type":"state"}',
-          ].map(text),
-        );
-        break;
-      case 'after-close': // close, then more frames in the same burst: no reply to any of them
-        more = await send(['{"type":"close"}', valid(g, 'reset'), message(g)].map(text));
-        break;
-      case 'mid-step': // a step, and the connection dropped before its reply
-        more = run.take();
-        if (!more) break;
-        ws.send(g.chance(0.5) ? valid(g, 'submit') : message(g, 'step'));
-        ws.terminate();
-        await run.answered();
-        break;
-      case 'utf8':
-        more = await send([
-          text(Buffer.concat([Buffer.from('{"type":"state'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])),
-        ]);
-        break;
-      default: // one frame over MAX_BODY_BYTES
-        more = await send([text(`{"type":"reset","data":{"pad":"${'x'.repeat(config.MAX_BODY_BYTES)}"}}`)]);
-    }
-    if (!more) break;
+    ])
+  ) {
+    case 'one':
+      return io.send([textFrame(message(g))]);
+    case 'burst':
+      return io.send(Array.from({ length: 2 + g.int(4) }, () => textFrame(message(g))));
+    case 'binary':
+      return io.send([
+        { data: Buffer.from(g.chance(0.5) ? valid(g, 'reset') : message(g).toString()), binary: true },
+      ]);
+    case 'progress': // reset, fetch, submit, a second submit, a step after the end, state
+      return io.send(
+        [
+          valid(g, 'reset'),
+          valid(g, 'fetch'),
+          valid(g, 'submit'),
+          valid(g, 'submit'),
+          message(g, 'step'),
+          '{"type":"state"}',
+        ].map(textFrame),
+      );
+    case 'after-close': // close, then more frames in the same burst: no reply to any of them
+      return io.send(['{"type":"close"}', valid(g, 'reset'), message(g)].map(textFrame));
+    case 'mid-step': // a step, and the connection dropped before its reply
+      return io.drop(textFrame(g.chance(0.5) ? valid(g, 'submit') : message(g, 'step')));
+    case 'utf8':
+      return io.send([
+        textFrame(
+          Buffer.concat([Buffer.from('{"type":"state'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+        ),
+      ]);
+    default: // one frame over MAX_BODY_BYTES
+      return io.send([textFrame(`{"type":"reset","data":{"pad":"${'x'.repeat(config.MAX_BODY_BYTES)}"}}`)]);
   }
-  ws.terminate();
 }
 
 for (let r = 1; r <= RUNS; r++) {
   it(`hostile /ws frames, run ${r} of ${RUNS} (${INPUTS}): the promised typed replies; bystanders untouched`, async () => {
-    const http = base.replace('ws://', 'http://');
+    const http = t.base.replace('ws://', 'http://');
     const report = await hostileRun({
       inputs: INPUTS,
       lanes: LANES,
-      baseline,
-      bystander: () => wsExchange(base),
+      baseline: t.baseline,
+      bystander: () => wsExchange(t.base),
       health: async () => (await (await fetch(`${http}/health`)).text()) === '{"status":"healthy"}',
-      lane: (i, run) => lane(gens[i]!, run),
+      lane: (i, run) =>
+        socketLane(
+          run,
+          () => HostileSocket.open(`${t.base}/ws`),
+          exchange,
+          (io) => scenario(gens[i]!, io),
+        ),
     });
     expectClean(report, INPUTS);
-    expect(baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+    expect(t.baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
   });
 }
 

@@ -9,51 +9,46 @@
  * /health keeps answering; the built-in prototypes are untouched; and bystanders playing over WS /mcp are
  * untouched.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, listen, testConfig } from '../server/helpers.js';
-import { alone, type BystanderRun, wsMcpExchange } from './bystanders.js';
+import { expect, it } from 'vitest';
+import { testConfig } from '../server/helpers.js';
+import { wsMcpExchange } from './bystanders.js';
 import { jsonRpcProblem, wsExpectation, wsLayerClose } from './checks.js';
 import { hostile, jsonRpc, TASK_IDS, wire } from './envelopes.js';
 import { Gen, PROTO_NAMES } from './grammar.js';
-import { expectClean, hostileRun, type Run } from './harness.js';
+import {
+  expectClean,
+  target,
+  type Frame,
+  hostileRun,
+  type Run,
+  type SocketIo,
+  socketLane,
+  textFrame,
+} from './harness.js';
 import { HostileSocket } from './sockets.js';
 
 const RUNS = 2;
 const INPUTS = 2_500;
 const LANES = 8;
 const config = testConfig({ MAX_BODY_BYTES: 256 * 1024, MAX_CONCURRENT_ENVS: 100_000 });
-const app = buildApp(config, { catalog });
-let base = '';
-let baseline: BystanderRun[] = [];
-beforeAll(async () => {
-  base = await listen(app);
-  const fresh = buildApp(config, { catalog });
-  const freshBase = await listen(fresh);
-  baseline = await alone(async () => wsMcpExchange(freshBase));
-  await fresh.close();
-});
-afterAll(() => app.close());
+const t = target(config, async (_app, base) => wsMcpExchange(base));
 
 const call = (id: number, name: string, args: unknown) =>
   JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 
 function connectUrl(g: Gen): string {
-  if (g.chance(0.85)) return `${base}/mcp?task_id=${g.pick(TASK_IDS)}&seed=${g.int(5)}`;
+  if (g.chance(0.85)) return `${t.base}/mcp?task_id=${g.pick(TASK_IDS)}&seed=${g.int(5)}`;
   const task = g.pick([...PROTO_NAMES, 'nope', '', 'T1_single_page']);
-  return `${base}/mcp?task_id=${encodeURIComponent(task)}&seed=${g.pick(['-1', 'x', '1e999', '3'])}&profile=${g.pick(['llm', 'default', '__proto__', 'constructor'])}`;
+  return `${t.base}/mcp?task_id=${encodeURIComponent(task)}&seed=${g.pick(['-1', 'x', '1e999', '3'])}&profile=${g.pick(['llm', 'default', '__proto__', 'constructor'])}`;
 }
-
-type Frame = { data: string | Buffer; binary: boolean };
 
 /** Each lane's generator and request counter, carried from run to run; what was seen over all runs. */
 const lanes = Array.from({ length: LANES }, (_, i) => ({ g: new Gen(`hostile-ws-mcp-${i}`), n: 0 }));
 const closes: Record<string, number> = {};
 let sessionErrors = 0;
 
-/** Sends frames at once, then checks each one's reply (or the close) in order. */
+/** Checks the replies (or the close) of frames sent at once, in order. */
 async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): Promise<void> {
-  for (const f of frames) ws.send(f.data, f.binary);
   const refused = frames.map((f) => wsLayerClose(wsExpectation(f.data, false, config.MAX_BODY_BYTES)));
   // The WebSocket layer fails the connection at the first refused frame, dropping replies still pending.
   const killedAt = refused.findIndex((c) => c !== null);
@@ -93,20 +88,12 @@ async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): 
   }
 }
 
-async function lane(l: (typeof lanes)[number], run: Run): Promise<void> {
+/** One scenario, chosen by the lane's generator: one frame, a burst, a sequence, a dropped connection... */
+function scenario(l: (typeof lanes)[number], io: SocketIo): Promise<boolean> {
   const { g } = l;
-  let ws: HostileSocket | null = null;
-  const send = async (frames: Frame[]) => {
-    if (!run.take(frames.length)) return false;
-    await exchange(run, ws!, frames);
-    await run.answered(frames.length);
-    return true;
-  };
-  const text = (data: string | Buffer): Frame => ({ data, binary: false });
-  const frame = () => text(wire(g, hostile(g, jsonRpc(g, []), 0.3)));
-  for (;;) {
-    if (ws === null || ws.closed) ws = await HostileSocket.open(connectUrl(g));
-    const scenario = g.weighted<string>([
+  const frame = () => textFrame(wire(g, hostile(g, jsonRpc(g, []), 0.3)));
+  switch (
+    g.weighted<string>([
       [82, 'one'],
       [6, 'burst'],
       [3, 'binary'],
@@ -114,69 +101,63 @@ async function lane(l: (typeof lanes)[number], run: Run): Promise<void> {
       [3, 'mid-call'],
       [1, 'utf8'],
       [1, 'oversize'],
-    ]);
-    let more = true;
-    switch (scenario) {
-      case 'one':
-        more = await send([frame()]);
-        break;
-      case 'burst':
-        more = await send(Array.from({ length: 2 + g.int(4) }, frame));
-        break;
-      case 'binary': // WS /mcp reads a binary frame as its text
-        more = await send([{ data: Buffer.from(call(++l.n, 'get_task_info', {})), binary: true }]);
-        break;
-      case 'progress': // fetch, submit, a second submit, a fetch after the end
-        more = await send(
-          [
-            call(++l.n, 'fetch_page', { page: 1, page_size: 10 }),
-            call(++l.n, 'submit_results', { rows: [], run_log: [] }),
-            call(++l.n, 'submit_results', { rows: [], run_log: [] }),
-            call(++l.n, 'fetch_page', { page: 2, page_size: 10 }),
-          ].map(text),
-        );
-        break;
-      case 'mid-call': // a call, and the connection dropped before its reply
-        more = run.take();
-        if (!more) break;
-        ws.send(g.chance(0.5) ? call(++l.n, 'submit_results', { rows: [], run_log: [] }) : frame().data);
-        ws.terminate();
-        await run.answered();
-        break;
-      case 'utf8':
-        more = await send([
-          text(
-            Buffer.concat([
-              Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/li'),
-              Buffer.from([0xff]),
-              Buffer.from('st"}'),
-            ]),
-          ),
-        ]);
-        break;
-      default: // one frame over MAX_BODY_BYTES
-        more = await send([
-          text(call(++l.n, 'submit_results', { data_jsonl: 'x'.repeat(config.MAX_BODY_BYTES) })),
-        ]);
-    }
-    if (!more) break;
+    ])
+  ) {
+    case 'one':
+      return io.send([frame()]);
+    case 'burst':
+      return io.send(Array.from({ length: 2 + g.int(4) }, frame));
+    case 'binary': // WS /mcp reads a binary frame as its text
+      return io.send([{ data: Buffer.from(call(++l.n, 'get_task_info', {})), binary: true }]);
+    case 'progress': // fetch, submit, a second submit, a fetch after the end
+      return io.send(
+        [
+          call(++l.n, 'fetch_page', { page: 1, page_size: 10 }),
+          call(++l.n, 'submit_results', { rows: [], run_log: [] }),
+          call(++l.n, 'submit_results', { rows: [], run_log: [] }),
+          call(++l.n, 'fetch_page', { page: 2, page_size: 10 }),
+        ].map(textFrame),
+      );
+    case 'mid-call': // a call, and the connection dropped before its reply
+      return io.drop(
+        g.chance(0.5) ? textFrame(call(++l.n, 'submit_results', { rows: [], run_log: [] })) : frame(),
+      );
+    case 'utf8':
+      return io.send([
+        textFrame(
+          Buffer.concat([
+            Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/li'),
+            Buffer.from([0xff]),
+            Buffer.from('st"}'),
+          ]),
+        ),
+      ]);
+    default: // one frame over MAX_BODY_BYTES
+      return io.send([
+        textFrame(call(++l.n, 'submit_results', { data_jsonl: 'x'.repeat(config.MAX_BODY_BYTES) })),
+      ]);
   }
-  ws.terminate();
 }
 
 for (let r = 1; r <= RUNS; r++) {
   it(`hostile WS /mcp frames, run ${r} of ${RUNS} (${INPUTS}): one JSON-RPC reply each; bystanders untouched`, async () => {
-    const http = base.replace('ws://', 'http://');
+    const http = t.base.replace('ws://', 'http://');
     const report = await hostileRun({
       inputs: INPUTS,
       lanes: LANES,
-      baseline,
-      bystander: async () => wsMcpExchange(base),
+      baseline: t.baseline,
+      bystander: async () => wsMcpExchange(t.base),
       health: async () => (await (await fetch(`${http}/health`)).text()) === '{"status":"healthy"}',
-      lane: (i, run) => lane(lanes[i]!, run),
+      lane: (i, run) =>
+        socketLane(
+          run,
+          () => HostileSocket.open(connectUrl(lanes[i]!.g)),
+          exchange,
+          (io) => scenario(lanes[i]!, io),
+        ),
     });
     expectClean(report, INPUTS);
-    expect(baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
+    expect(t.baseline.map((b) => b.result.score)).toEqual([100, 100, 100, expect.any(Number)]);
   });
 }
 

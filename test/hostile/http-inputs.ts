@@ -41,7 +41,7 @@ const OTHER_PATHS = [
 export interface Input {
   readonly path: string;
   readonly options: InjectOptions;
-  readonly shown: string | Buffer;
+  readonly shown: string;
 }
 
 function episodeRef(g: Gen, episodes: readonly string[]): string {
