@@ -1,7 +1,7 @@
 /** `comtradebench run`: runs an agent over tasks x seeds, in-process or against a server, and reports. */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { InProcessEnv } from '../agents/in-process.js';
+import { InProcessEnv } from '../env/in-process.js';
 import { agents } from '../agents/index.js';
 import { type EpisodeResult, runEpisode } from '../agents/runner.js';
 import type { EnvConnection } from '../env/connection.js';

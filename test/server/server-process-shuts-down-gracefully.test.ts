@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { reference } from '../../src/agents/reference.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { buildApp } from '../../src/server/app.js';
