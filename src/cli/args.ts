@@ -41,3 +41,28 @@ function checkSeed(s: number, text: string): number {
   if (s > MAX_SEED) throw new UsageError(`seed '${text}' is above ${MAX_SEED}`);
   return s;
 }
+
+/** An integer flag within [min, max]; the error names the flag. */
+export function intFlag(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+/** A number flag within [min, max]; the error names the flag. */
+export function numberFlag(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+/** A --url for a live server: ws(s)://, http(s):// or a bare host:port (ws). */
+export function serverUrl(raw: string): string {
+  const url = raw.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (url === '' || (scheme !== undefined && !['ws', 'wss', 'http', 'https'].includes(scheme)))
+    throw new UsageError(`--url must be ws://host:port or http://host:port (https/wss too), got '${raw}'`);
+  return url;
+}

@@ -1,0 +1,78 @@
+/** `comtradebench eval`: runs a model (any OpenAI-compatible chat-completions endpoint) over tasks x seeds x repeats. */
+import type { EnvConnection } from '../env/connection.js';
+import { InProcessEnv } from '../env/in-process.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
+import { evalEpisode } from '../eval/episode.js';
+import { openProvider } from '../eval/provider.js';
+import { parseSeeds, parseTasks } from './args.js';
+import { type Io, runBatch } from './batch.js';
+
+export interface EvalCommandOptions {
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly apiKeyEnv: string;
+  readonly tasks: string;
+  readonly seeds: string;
+  readonly profile: string;
+  readonly repeats: number;
+  readonly concurrency: number;
+  readonly temperature?: number | undefined;
+  readonly maxTurns: number;
+  readonly maxTokens?: number | undefined;
+  readonly label?: string | undefined;
+  readonly json?: string | undefined;
+  readonly jsonl?: string | undefined;
+  readonly trajectories?: string | undefined;
+  readonly resume: boolean;
+  /** Opens a /ws session on a live server (set by --url); in-process when absent. */
+  readonly connect?: (() => Promise<EnvConnection>) | undefined;
+  /** Provider retries and timeout (the SDK's); defaults in src/eval/provider.ts. */
+  readonly maxRetries?: number | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+export async function evalCommand(catalog: TaskCatalog, opts: EvalCommandOptions, io: Io): Promise<number> {
+  const taskIds = parseTasks(opts.tasks, catalog.ids);
+  for (const id of taskIds) catalog.resolve(id, opts.profile);
+  const seeds = parseSeeds(opts.seeds);
+  const client = openProvider({
+    baseURL: opts.baseUrl,
+    apiKey: io.env[opts.apiKeyEnv],
+    maxRetries: opts.maxRetries,
+    timeoutMs: opts.timeoutMs,
+  });
+  const label = opts.label ?? opts.model;
+  const episode = {
+    client,
+    model: opts.model,
+    label,
+    profile: opts.profile,
+    maxTurns: opts.maxTurns,
+    temperature: opts.temperature,
+    maxTokens: opts.maxTokens,
+    // One connection per episode: closing it ends the episode, whatever ended the model's loop.
+    connect: opts.connect ?? (async () => new InProcessEnv(catalog)),
+  };
+  return runBatch(
+    {
+      catalog,
+      agent: label,
+      model: opts.model,
+      profile: opts.profile,
+      taskIds,
+      seeds,
+      repeats: opts.repeats,
+      concurrency: opts.concurrency,
+      openWorker: async () => ({
+        run: (job, signal) => evalEpisode(job, episode, signal),
+        close: async () => undefined,
+      }),
+      json: opts.json,
+      jsonl: opts.jsonl,
+      trajectories: opts.trajectories,
+      resume: opts.resume,
+      durable: true,
+    },
+    io,
+  );
+}
