@@ -1,5 +1,7 @@
 /** Parsing of CLI selections: task lists and seed ranges. Errors name the bad value and the accepted form. */
+import { BenchError } from '../core/errors.js';
 import { MAX_SEED } from '../core/versions.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -65,4 +67,16 @@ export function serverUrl(raw: string): string {
   if (url === '' || (scheme !== undefined && !['ws', 'wss', 'http', 'https'].includes(scheme)))
     throw new UsageError(`--url must be ws://host:port or http://host:port (https/wss too), got '${raw}'`);
   return url;
+}
+
+/** Checks that every task has the --profile asked for. */
+export function checkProfile(catalog: TaskCatalog, taskIds: readonly string[], profile: string): void {
+  for (const id of taskIds) {
+    try {
+      catalog.resolve(id, profile);
+    } catch (e) {
+      if (e instanceof BenchError) throw new UsageError(`--profile: ${e.message}`);
+      throw e;
+    }
+  }
 }

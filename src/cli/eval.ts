@@ -4,7 +4,7 @@ import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { evalEpisode } from '../eval/episode.js';
 import { openProvider } from '../eval/provider.js';
-import { parseSeeds, parseTasks } from './args.js';
+import { checkProfile, parseSeeds, parseTasks } from './args.js';
 import { type Io, runBatch } from './batch.js';
 
 export interface EvalCommandOptions {
@@ -33,7 +33,7 @@ export interface EvalCommandOptions {
 
 export async function evalCommand(catalog: TaskCatalog, opts: EvalCommandOptions, io: Io): Promise<number> {
   const taskIds = parseTasks(opts.tasks, catalog.ids);
-  for (const id of taskIds) catalog.resolve(id, opts.profile);
+  checkProfile(catalog, taskIds, opts.profile);
   const seeds = parseSeeds(opts.seeds);
   const client = openProvider({
     baseURL: opts.baseUrl,

@@ -5,7 +5,7 @@ import type { EnvConnection } from '../env/connection.js';
 import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { TrajectoryRecorder } from '../env/trajectory.js';
-import { parseSeeds, parseTasks, UsageError } from './args.js';
+import { checkProfile, parseSeeds, parseTasks, UsageError } from './args.js';
 import { type BatchWorker, type Io, runBatch } from './batch.js';
 
 export interface RunOptions {
@@ -29,7 +29,7 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions, io: Io)
   if (agent === undefined)
     throw new UsageError(`unknown agent '${opts.agent}'; agents: ${[...registry.keys()].join(', ')}`);
   const taskIds = parseTasks(opts.tasks, catalog.ids);
-  for (const id of taskIds) catalog.resolve(id, opts.profile);
+  checkProfile(catalog, taskIds, opts.profile);
   const seeds = parseSeeds(opts.seeds);
 
   // One connection per worker, reused across its episodes (each reset starts a new one).

@@ -79,6 +79,27 @@ function argumentsOf(call: ChatCompletionMessageFunctionToolCall): { args: unkno
   }
 }
 
+/**
+ * One chat completion, abortable by `signal`. Each request gets its own signal, linked for its duration
+ * only: the SDK leaves a listener on the signal it is given, so a shared one would collect one per turn.
+ */
+async function complete(
+  client: OpenAI,
+  body: OpenAI.ChatCompletionCreateParamsNonStreaming,
+  signal: AbortSignal | undefined,
+): Promise<OpenAI.ChatCompletion> {
+  if (signal === undefined) return client.chat.completions.create(body);
+  const request = new AbortController();
+  const abort = () => request.abort();
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await client.chat.completions.create(body, { signal: request.signal });
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
+
 /** Runs the model on an environment just reset (`observation` is the reset observation) until it ends. */
 export async function runModel(
   env: EnvConnection,
@@ -109,7 +130,8 @@ export async function runModel(
     if (turns >= opts.maxTurns) return run('max_turns');
     let completion: OpenAI.ChatCompletion;
     try {
-      completion = await opts.client.chat.completions.create(
+      completion = await complete(
+        opts.client,
         {
           model: opts.model,
           messages,
@@ -117,7 +139,7 @@ export async function runModel(
           ...(opts.temperature === undefined ? {} : { temperature: opts.temperature }),
           ...(opts.maxTokens === undefined ? {} : { max_tokens: opts.maxTokens }),
         },
-        { signal: opts.signal },
+        opts.signal,
       );
     } catch (e) {
       if (isContextOverflow(e)) return run('context_overflow');
