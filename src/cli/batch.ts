@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from '../core/versions.js';
+import type { EnvConnection } from '../env/connection.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import type { Trajectory } from '../env/trajectory.js';
 import type { EpisodeRecord } from '../results/record.js';
@@ -29,6 +30,21 @@ export interface Io {
 }
 
 export const EXIT_INTERRUPTED = 130;
+
+/** What `run` and `eval` share: which episodes, where their results go, and what they connect to. */
+export interface BatchSelection {
+  readonly tasks: string;
+  readonly seeds: string;
+  readonly profile: string;
+  readonly repeats: number;
+  readonly concurrency: number;
+  readonly json?: string | undefined;
+  readonly jsonl?: string | undefined;
+  readonly trajectories?: string | undefined;
+  readonly resume: boolean;
+  /** Opens a /ws session on a live server (set by --url); in-process when absent. */
+  readonly connect?: (() => Promise<EnvConnection>) | undefined;
+}
 
 export interface BatchJob {
   readonly task_id: string;

@@ -1,31 +1,19 @@
 /** `comtradebench eval`: runs a model (any OpenAI-compatible chat-completions endpoint) over tasks x seeds x repeats. */
-import type { EnvConnection } from '../env/connection.js';
 import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { evalEpisode } from '../eval/episode.js';
 import { openProvider } from '../eval/provider.js';
 import { checkProfile, parseSeeds, parseTasks } from './args.js';
-import { type Io, runBatch } from './batch.js';
+import { type BatchSelection, type Io, runBatch } from './batch.js';
 
-export interface EvalCommandOptions {
+export interface EvalCommandOptions extends BatchSelection {
   readonly baseUrl: string;
   readonly model: string;
   readonly apiKeyEnv: string;
-  readonly tasks: string;
-  readonly seeds: string;
-  readonly profile: string;
-  readonly repeats: number;
-  readonly concurrency: number;
   readonly temperature?: number | undefined;
   readonly maxTurns: number;
   readonly maxTokens?: number | undefined;
   readonly label?: string | undefined;
-  readonly json?: string | undefined;
-  readonly jsonl?: string | undefined;
-  readonly trajectories?: string | undefined;
-  readonly resume: boolean;
-  /** Opens a /ws session on a live server (set by --url); in-process when absent. */
-  readonly connect?: (() => Promise<EnvConnection>) | undefined;
   /** Provider retries and timeout (the SDK's); defaults in src/eval/provider.ts. */
   readonly maxRetries?: number | undefined;
   readonly timeoutMs?: number | undefined;

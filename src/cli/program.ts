@@ -4,7 +4,7 @@ import { type Config, ConfigSchema } from '../config.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
 import { loadTasks } from '../env/task-catalog.js';
 import { intFlag, numberFlag, serverUrl, UsageError } from './args.js';
-import type { Io } from './batch.js';
+import type { BatchSelection, Io } from './batch.js';
 
 export const USAGE = `usage:
   comtradebench run --agent <name> [--tasks all|T1,...] [--seeds a..b|list] [--profile default|llm]
@@ -42,13 +42,40 @@ const BATCH_FLAGS = {
   url: { type: 'string' },
 } as const;
 
-/** The live server connection --url asks for (tool values in the compact result shape), if any. */
-async function remote(url: string | undefined) {
-  if (url === undefined) return undefined;
-  const checked = serverUrl(url);
-  const { connectRemote } = await import('../client/ws-client.js');
-  // Agents and models read values, not the result's shape: ask for the compact one (a third of the bytes).
-  return () => connectRemote(checked, { resultFormat: 'compact' });
+/** The flags `run` and `eval` share, checked. */
+interface SelectionFlags {
+  tasks: string;
+  seeds: string;
+  profile: string;
+  repeats: string;
+  concurrency: string;
+  json?: string | undefined;
+  jsonl?: string | undefined;
+  trajectories?: string | undefined;
+  resume: boolean;
+  url?: string | undefined;
+}
+
+async function selection(values: SelectionFlags): Promise<BatchSelection> {
+  let connect: BatchSelection['connect'];
+  if (values.url !== undefined) {
+    const url = serverUrl(values.url);
+    const { connectRemote } = await import('../client/ws-client.js');
+    // Agents and models read values, not the result's shape: ask for the compact one (a third of the bytes).
+    connect = () => connectRemote(url, { resultFormat: 'compact' });
+  }
+  return {
+    tasks: values.tasks,
+    seeds: values.seeds,
+    profile: values.profile,
+    repeats: intFlag('repeats', values.repeats, 1, 1000),
+    concurrency: intFlag('concurrency', values.concurrency, 1, 1024),
+    json: values.json,
+    jsonl: values.jsonl,
+    trajectories: values.trajectories,
+    resume: values.resume,
+    connect,
+  };
 }
 
 async function command(argv: readonly string[], io: Io): Promise<number> {
@@ -81,17 +108,8 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
       return runCommand(
         loadTasks(),
         {
+          ...(await selection(values)),
           agent: values.agent,
-          tasks: values.tasks,
-          seeds: values.seeds,
-          profile: values.profile,
-          repeats: intFlag('repeats', values.repeats, 1, 1000),
-          concurrency: intFlag('concurrency', values.concurrency, 1, 1024),
-          json: values.json,
-          jsonl: values.jsonl,
-          trajectories: values.trajectories,
-          resume: values.resume,
-          connect: await remote(values.url),
         },
         { ...io, progress: io.progress && !values['no-progress'] },
       );
@@ -128,11 +146,7 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
           baseUrl,
           model: values.model,
           apiKeyEnv: values['api-key-env'],
-          tasks: values.tasks,
-          seeds: values.seeds,
-          profile: values.profile,
-          repeats: intFlag('repeats', values.repeats, 1, 1000),
-          concurrency: intFlag('concurrency', values.concurrency, 1, 1024),
+          ...(await selection(values)),
           temperature:
             values.temperature === undefined
               ? undefined
@@ -143,11 +157,6 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
               ? undefined
               : intFlag('max-tokens', values['max-tokens'], 1, 10_000_000),
           label: values['agent-label'],
-          json: values.json,
-          jsonl: values.jsonl,
-          trajectories: values.trajectories,
-          resume: values.resume,
-          connect: await remote(values.url),
         },
         { ...io, progress: io.progress && !values['no-progress'] },
       );

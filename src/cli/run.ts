@@ -1,26 +1,14 @@
 /** `comtradebench run`: runs a scripted agent over tasks x seeds, in-process or against a server, and reports. */
 import { agents } from '../agents/index.js';
 import { runEpisode } from '../agents/runner.js';
-import type { EnvConnection } from '../env/connection.js';
 import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { TrajectoryRecorder } from '../env/trajectory.js';
 import { checkProfile, parseSeeds, parseTasks, UsageError } from './args.js';
-import { type BatchWorker, type Io, runBatch } from './batch.js';
+import { type BatchSelection, type BatchWorker, type Io, runBatch } from './batch.js';
 
-export interface RunOptions {
+export interface RunOptions extends BatchSelection {
   readonly agent: string;
-  readonly tasks: string;
-  readonly seeds: string;
-  readonly profile: string;
-  readonly repeats: number;
-  readonly json?: string | undefined;
-  readonly jsonl?: string | undefined;
-  readonly trajectories?: string | undefined;
-  readonly resume: boolean;
-  /** Opens a connection to a remote server (set by --url); in-process when absent. */
-  readonly connect?: (() => Promise<EnvConnection>) | undefined;
-  readonly concurrency: number;
 }
 
 export async function runCommand(catalog: TaskCatalog, opts: RunOptions, io: Io): Promise<number> {

@@ -4,11 +4,10 @@
  * trajectory say comes from the environment's own replies and state (src/results/record.ts,
  * src/env/trajectory.ts); the loop adds only what the provider reported.
  */
-import type OpenAI from 'openai';
 import type { EnvConnection } from '../env/connection.js';
 import { type Trajectory, TrajectoryRecorder } from '../env/trajectory.js';
 import { breakdownOf, type EpisodeRecord, recordOf } from '../results/record.js';
-import { runModel } from './loop.js';
+import { type ModelRunOptions, runModel } from './loop.js';
 
 export interface EvalJob {
   readonly task_id: string;
@@ -16,15 +15,10 @@ export interface EvalJob {
   readonly repeat: number;
 }
 
-export interface EvalOptions {
-  readonly client: OpenAI;
-  readonly model: string;
+export interface EvalOptions extends Omit<ModelRunOptions, 'signal'> {
   /** The label results carry (`--agent-label`, default the model name). */
   readonly label: string;
   readonly profile: string;
-  readonly maxTurns: number;
-  readonly temperature?: number | undefined;
-  readonly maxTokens?: number | undefined;
   /** Opens one connection per episode (in-process, or a /ws session); closing it ends the episode. */
   readonly connect: () => Promise<EnvConnection>;
 }
@@ -43,14 +37,7 @@ export async function evalEpisode(
   const env = new TrajectoryRecorder(await opts.connect());
   try {
     const observation = await env.reset({ task_id: job.task_id, seed: job.seed, profile: opts.profile });
-    const run = await runModel(env, observation, {
-      client: opts.client,
-      model: opts.model,
-      maxTurns: opts.maxTurns,
-      temperature: opts.temperature,
-      maxTokens: opts.maxTokens,
-      signal,
-    });
+    const run = await runModel(env, observation, { ...opts, signal });
     const final = env.final;
     const state = breakdownOf(final) === null && env.state !== undefined ? await env.state() : null;
     const record = recordOf(observation, final, state, {
