@@ -1,10 +1,10 @@
 /** Runs one agent for one episode on any EnvConnection and reports its result record. */
 import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
-import { breakdownOf, type EpisodeRecord, recordOf } from '../results/record.js';
+import { breakdownOf, type EpisodeOutcome, outcomeOf } from '../results/record.js';
 import type { Agent } from './types.js';
 
-/** A scripted agent's episode record (src/results/record.ts). */
-export type EpisodeResult = EpisodeRecord;
+/** What a scripted agent achieved in an episode (src/results/record.ts). */
+export type EpisodeResult = EpisodeOutcome;
 
 export interface RunEpisodeOptions {
   readonly repeat?: number;
@@ -16,7 +16,6 @@ export async function runEpisode(
   opts: ResetOptions,
   extra: RunEpisodeOptions = {},
 ): Promise<EpisodeResult> {
-  const started = performance.now();
   const observation = await env.reset(opts);
   let final: ToolReply | null = null;
   const watched: EnvConnection = {
@@ -31,9 +30,5 @@ export async function runEpisode(
   await agent.run(watched);
   // Requests and time of an episode that did not end in a submission come from its state.
   const state = breakdownOf(final) === null && env.state !== undefined ? await env.state() : null;
-  return recordOf(observation, final, state, {
-    agent: agent.name,
-    repeat: extra.repeat ?? 0,
-    wallTimeS: (performance.now() - started) / 1000,
-  });
+  return outcomeOf(observation, final, state, { agent: agent.name, repeat: extra.repeat ?? 0 });
 }

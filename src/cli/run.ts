@@ -4,6 +4,7 @@ import { runEpisode } from '../agents/runner.js';
 import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { TrajectoryRecorder } from '../env/trajectory.js';
+import { recordOf } from '../results/record.js';
 import { checkProfile, parseSeeds, parseTasks, UsageError } from './args.js';
 import { type BatchSelection, type BatchWorker, type Io, runBatch } from './batch.js';
 
@@ -26,13 +27,15 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions, io: Io)
     const recorder = new TrajectoryRecorder(env);
     return {
       run: async (job) => {
+        const started = performance.now();
         const result = await runEpisode(
           recorder,
           agent,
           { task_id: job.task_id, seed: job.seed, profile: opts.profile },
           { repeat: job.repeat },
         );
-        const record = { ...result, tool_chars: recorder.toolChars };
+        const outcome = { ...result, tool_chars: recorder.toolChars };
+        const record = recordOf(outcome, recorder.observation.episode_id as string, started);
         const trajectory = recorder.trajectory({
           agent: agent.name,
           model: null,

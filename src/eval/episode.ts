@@ -6,7 +6,7 @@
  */
 import type { EnvConnection } from '../env/connection.js';
 import { type Trajectory, TrajectoryRecorder } from '../env/trajectory.js';
-import { breakdownOf, type EpisodeRecord, recordOf } from '../results/record.js';
+import { breakdownOf, type EpisodeRecord, outcomeOf, recordOf } from '../results/record.js';
 import { type ModelRunOptions, runModel } from './loop.js';
 
 export interface EvalJob {
@@ -40,7 +40,7 @@ export async function evalEpisode(
     const run = await runModel(env, observation, { ...opts, signal });
     const final = env.final;
     const state = breakdownOf(final) === null && env.state !== undefined ? await env.state() : null;
-    const record = recordOf(observation, final, state, {
+    const outcome = outcomeOf(observation, final, state, {
       repeat: job.repeat,
       agent: opts.label,
       model: opts.model,
@@ -49,8 +49,8 @@ export async function evalEpisode(
       promptTokens: run.promptTokens,
       completionTokens: run.completionTokens,
       toolChars: run.toolChars,
-      wallTimeS: (performance.now() - started) / 1000,
     });
+    const record = recordOf(outcome, observation.episode_id as string, started);
     const trajectory = env.trajectory({
       agent: opts.label,
       model: opts.model,

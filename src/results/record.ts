@@ -7,7 +7,11 @@
 import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
 import type { ToolReply } from '../env/connection.js';
 
-export interface EpisodeRecord {
+/**
+ * What an agent achieved in an episode: a function of the task, the seed and the agent's calls alone, so it
+ * is the same in-process and over any transport.
+ */
+export interface EpisodeOutcome {
   readonly task_id: string;
   readonly seed: number;
   readonly profile: string;
@@ -17,7 +21,6 @@ export interface EpisodeRecord {
   readonly agent: string;
   /** The model name for `eval`; null for scripted agents. */
   readonly model: string | null;
-  readonly episode_id: string;
   readonly score: number;
   /** Points per dimension. */
   readonly dimensions: Record<Dimension, number>;
@@ -35,13 +38,27 @@ export interface EpisodeRecord {
   readonly completion_tokens: number | null;
   /** Characters of tool output the agent received (the JSON text of every reply); null when not measured. */
   readonly tool_chars: number | null;
-  readonly wall_time_s: number;
   readonly benchmark_version: string;
   readonly judge_version: string;
   readonly task_hash: string;
   readonly seed_salt_hash: string | null;
   /** The judge's headline evidence (empty when the episode ended without a submission). */
   readonly evidence: Record<string, number | string>;
+}
+
+/** The result line of one episode: the outcome, and the run's own episode id and wall time. */
+export interface EpisodeRecord extends EpisodeOutcome {
+  readonly episode_id: string;
+  readonly wall_time_s: number;
+}
+
+/** The record of an outcome, run as `episodeId` and started at `startedMs` (performance.now()). */
+export function recordOf(outcome: EpisodeOutcome, episodeId: string, startedMs: number): EpisodeRecord {
+  return {
+    ...outcome,
+    episode_id: episodeId,
+    wall_time_s: Math.round(performance.now() - startedMs) / 1000,
+  };
 }
 
 /** What the record needs beyond the environment's own answers; defaults fit a scripted agent. */
@@ -55,7 +72,6 @@ export interface RecordExtras {
   readonly promptTokens?: number | null;
   readonly completionTokens?: number | null;
   readonly toolChars?: number | null;
-  readonly wallTimeS: number;
 }
 
 interface BreakdownView {
@@ -73,16 +89,16 @@ export function breakdownOf(reply: ToolReply | null): BreakdownView | null {
 }
 
 /**
- * The record of one episode. `observation` is the reset observation, `final` the first reply with
+ * The outcome of one episode. `observation` is the reset observation, `final` the first reply with
  * done true (null if none), `state` the episode's state before it was closed (requests and virtual time
  * of episodes that ended without a submission).
  */
-export function recordOf(
+export function outcomeOf(
   observation: Record<string, unknown>,
   final: ToolReply | null,
   state: Record<string, unknown> | null,
   extras: RecordExtras,
-): EpisodeRecord {
+): EpisodeOutcome {
   const breakdown = breakdownOf(final);
   const common = {
     task_id: observation.task_id as string,
@@ -91,14 +107,12 @@ export function recordOf(
     repeat: extras.repeat ?? 0,
     agent: extras.agent,
     model: extras.model ?? null,
-    episode_id: observation.episode_id as string,
   };
   const costs = {
     turns: extras.turns ?? null,
     prompt_tokens: extras.promptTokens ?? null,
     completion_tokens: extras.completionTokens ?? null,
     tool_chars: extras.toolChars ?? null,
-    wall_time_s: Math.round(extras.wallTimeS * 1000) / 1000,
   };
   const versions = {
     benchmark_version: observation.benchmark_version as string,
