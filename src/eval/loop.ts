@@ -146,9 +146,11 @@ export async function runModel(
       throw e;
     }
     turns += 1;
-    if (completion.usage) {
-      promptTokens = (promptTokens ?? 0) + completion.usage.prompt_tokens;
-      completionTokens = (completionTokens ?? 0) + completion.usage.completion_tokens;
+    const usage = completion.usage;
+    if (usage) {
+      // Some servers leave a count out; it then adds nothing.
+      promptTokens = (promptTokens ?? 0) + (usage.prompt_tokens ?? 0);
+      completionTokens = (completionTokens ?? 0) + (usage.completion_tokens ?? 0);
     }
     const answer = completion.choices[0]?.message;
     const calls = (answer?.tool_calls ?? []).filter(
