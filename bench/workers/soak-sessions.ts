@@ -11,7 +11,7 @@
  */
 import seedrandom from 'seedrandom';
 import WebSocket from 'ws';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { connectRemote, type RemoteEnv } from '../../src/client/ws-client.js';

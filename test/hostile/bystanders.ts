@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { agents } from '../../src/agents/index.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';
-import { toolReplyOf, type StepTriple } from '../../src/client/ws-client.js';
+import { type StepTriple, toolReplyOf } from '../../src/env/connection.js';
 import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
 import { catalog } from '../server/helpers.js';
 

@@ -4,7 +4,7 @@
  * mutated once to three times, sometimes left valid (so episodes advance and reach their later states),
  * sometimes damaged as text.
  */
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { reference } from '../../src/agents/reference.js';
 import { loadTasks } from '../../src/env/task-catalog.js';
 import { damage, type Gen, hostileValue, type J, mutate, obj, Obj, PROTO_NAMES, text } from './grammar.js';

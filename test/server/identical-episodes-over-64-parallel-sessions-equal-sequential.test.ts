@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { agents } from '../../src/agents/index.js';
 import { runEpisode } from '../../src/agents/runner.js';
-import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
+import { type StepTriple, toolReplyOf } from '../../src/env/connection.js';
 import type { EnvConnection } from '../../src/env/connection.js';
 import { buildApp } from '../../src/server/app.js';
 import { catalog, listen, testConfig } from './helpers.js';
