@@ -1,5 +1,5 @@
 /** Runs one agent for one episode on any EnvConnection and reports the result row. */
-import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
+import { type Breakdown, DIMENSIONS, type Dimension } from '../core/judge/index.js';
 import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
 import type { Agent } from './types.js';
 
@@ -40,14 +40,7 @@ export async function runEpisode(
   };
   await agent.run(watched);
   const end = final as ToolReply | null;
-  const breakdown = end?.value?.breakdown as
-    | {
-        score: number;
-        end_reason: string;
-        dimensions: Record<Dimension, { points: number }>;
-        evidence: Record<string, number | string>;
-      }
-    | undefined;
+  const breakdown = end?.value?.breakdown as Breakdown | undefined;
   const base = {
     task_id: info.task_id as string,
     seed: info.seed as number,
@@ -76,8 +69,8 @@ export async function runEpisode(
       Dimension,
       number
     >,
-    requests: breakdown.evidence.r as number,
-    virtual_time_s: breakdown.evidence.t_s as number,
+    requests: breakdown.evidence.r,
+    virtual_time_s: breakdown.evidence.t_s,
     end_reason: breakdown.end_reason,
     evidence: breakdown.evidence,
   };

@@ -30,8 +30,16 @@ export interface TradeRow {
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
 
-/** The row schema given by get_task_info, in serving order. */
-export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly type: FieldType }> = [
+/**
+ * The row schema given by get_task_info, in serving order. `nonNegative`: the amounts (qty, netWgt,
+ * primaryValue) of a trade record are never negative (the generator never makes one), so the judge
+ * counts a row with a negative amount as schema-invalid (docs/benchmark.md, the judge's definitions).
+ */
+export const ROW_SCHEMA: ReadonlyArray<{
+  readonly name: keyof TradeRow;
+  readonly type: FieldType;
+  readonly nonNegative?: true;
+}> = [
   { name: 'typeCode', type: 'string' },
   { name: 'freqCode', type: 'string' },
   { name: 'period', type: 'string' },
@@ -44,9 +52,9 @@ export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly
   { name: 'flowCode', type: 'string' },
   { name: 'cmdCode', type: 'string' },
   { name: 'qtyUnitCode', type: 'integer' },
-  { name: 'qty', type: 'number' },
-  { name: 'netWgt', type: 'number' },
-  { name: 'primaryValue', type: 'number' },
+  { name: 'qty', type: 'number', nonNegative: true },
+  { name: 'netWgt', type: 'number', nonNegative: true },
+  { name: 'primaryValue', type: 'number', nonNegative: true },
   { name: 'is_total', type: 'boolean' },
 ];
 
