@@ -2,6 +2,7 @@
 /** The comtradebench command line. */
 import { parseArgs } from 'node:util';
 import { type Config, ConfigSchema } from '../config.js';
+import { BenchError } from '../core/errors.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
 import { loadTasks } from '../env/task-catalog.js';
 import { UsageError } from './args.js';
@@ -117,6 +118,10 @@ main(process.argv.slice(2)).then(
       (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
     ) {
       process.stderr.write(`comtradebench: ${err.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof BenchError) {
+      // A selection the catalogue refuses (unknown task or profile): a usage error with its typed code.
+      process.stderr.write(`comtradebench: ${err.code}: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof Error && err.name === 'RemoteEnvError') {
       process.stderr.write(`comtradebench: ${err.message}\n`);
