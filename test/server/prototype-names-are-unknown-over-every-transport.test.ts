@@ -5,6 +5,7 @@
  * (a real ws client) and /mcp (OpenEnv JSON-RPC and a standard MCP session), each gets a typed error, the
  * server keeps answering /health, and Object.prototype is untouched.
  */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
@@ -65,17 +66,13 @@ async function httpEpisode(): Promise<string> {
   return r.body.observation.episode_id as string;
 }
 
-const SSE_ACCEPT = { accept: 'application/json, text/event-stream' };
-const initialize = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'proto-test', version: '0' },
-  },
-};
+/** The official MCP client on a standard session of /mcp (query: the session's episode). */
+async function mcpClient(query: string): Promise<Client> {
+  const client = new Client({ name: 'prototype-names-test', version: '0.0.0' });
+  const http = base.replace(/^ws/, 'http');
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${http}/mcp?${query}`)));
+  return client;
+}
 
 describe('names inherited from Object.prototype are unknown values on every transport', () => {
   for (const name of NAMES) {
@@ -185,28 +182,19 @@ describe('names inherited from Object.prototype are unknown values on every tran
       await healthy();
     });
 
-    it(`'${name}' over a standard MCP session (initialize params, tools/call names)`, async () => {
-      for (const params of [`task_id=${q}`, `task_id=T1_single_page&profile=${q}`]) {
-        const refused = await post(`/mcp?${params}`, initialize, SSE_ACCEPT);
-        expect(refused.body.error.data.code, params).toMatch(/^CB_ERR_UNKNOWN_(TASK|PROFILE)$/);
+    it(`'${name}' over a standard MCP session (the official client: initialize params, tool names)`, async () => {
+      await expect(mcpClient(`task_id=${q}`)).rejects.toThrow(/unknown task_id/);
+      await expect(mcpClient(`task_id=T7_totals_trap&profile=${q}`)).rejects.toThrow(/has no profile/);
+      const client = await mcpClient('task_id=T1_single_page&seed=4');
+      try {
+        // Unknown to the session as to the core, never a hit on the SDK's tool table ("Tool ... disabled").
+        const call = client.callTool({ name, arguments: {} });
+        await expect(call).rejects.toThrow(/CB_ERR_UNKNOWN_TOOL|Unknown tool/);
+        const info = await client.callTool({ name: 'get_task_info', arguments: {} });
+        expect(info.isError).toBe(false);
+      } finally {
+        await client.close();
       }
-      const opened = await post('/mcp?task_id=T1_single_page&seed=4', initialize, SSE_ACCEPT);
-      const sid = opened.headers['mcp-session-id'] as string;
-      expect(sid).toBeTruthy();
-      const headers = { ...SSE_ACCEPT, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' };
-      await post('/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
-      const call = await post(
-        '/mcp',
-        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: {} } },
-        headers,
-      );
-      // Unknown to the MCP SDK's tool table as to the core: an error naming the tool as not found.
-      const text = JSON.stringify(call.body);
-      expect(text).toMatch(/not found|CB_ERR_UNKNOWN_TOOL/i);
-      expect(text).not.toMatch(/disabled/i);
-      const method = await post('/mcp', { jsonrpc: '2.0', id: 3, method: name, params: {} }, headers);
-      expect(method.body.error.code).toBe(JSONRPC_METHOD_NOT_FOUND);
-      await app.inject({ method: 'DELETE', url: '/mcp', headers: { 'mcp-session-id': sid } });
       await healthy();
     });
   }
