@@ -243,16 +243,23 @@ export function keyOf(r: Pick<TradeRow, (typeof PRIMARY_KEY)[number]>): string {
   return `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
 }
 
+/** Cents of primaryValue of totals row `t`: the sum over its block of real rows. */
+export function totalsCents(inst: Instance, t: number): number {
+  const info = inst.totals[t]!;
+  const dk = inst.keys.data;
+  let cents = 0;
+  for (let i = info.blockStart; i <= info.blockEnd; i++) cents += centsOf(dk, i);
+  return cents;
+}
+
 /** Totals row number `t` of the instance, with its block sums; with `rowId`, as served. */
 export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
   const info = inst.totals[t]!;
-  let cents = 0;
   let qty = 0;
   let netWgt = 0;
   const dk = inst.keys.data;
   for (let i = info.blockStart; i <= info.blockEnd; i++) {
     const w = netWgtOf(dk, i);
-    cents += centsOf(dk, i);
     qty += qtyOf(dk, i, qtyUnitOf(dk, i), w);
     netWgt += w;
   }
@@ -272,7 +279,7 @@ export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
     qtyUnitCode: 8,
     qty,
     netWgt,
-    primaryValue: cents / 100,
+    primaryValue: totalsCents(inst, t) / 100,
     is_total: true,
     row_id: rowId,
   };

@@ -16,8 +16,8 @@ import {
   matchesTruth,
   PRIMARY_KEY,
   ROW_SCHEMA,
+  totalsCents,
   totalsKey,
-  totalsRow,
   truthCents,
 } from '../dataset.js';
 import type { Instance } from '../instance.js';
@@ -114,9 +114,9 @@ class ServerValues {
     return this.mean;
   }
 
-  /** Totals row t's value, in cents. */
+  /** Totals row t's value, in cents: the sum over its block of real rows. */
   totalsCents(t: number): number {
-    return (this.totals[t] ??= Math.round(totalsRow(this.inst, t).primaryValue * 100));
+    return (this.totals[t] ??= totalsCents(this.inst, t));
   }
 
   /** A key of the query's key space: ground-truth row idx's value, or the mean when idx < 0 (not in the truth). */

@@ -12,7 +12,8 @@
  *
  * Variants are scored by the judge on the persona's own episode state (the episode is replayed call by call
  * up to the submission); the persona's own submission and the data_jsonl variant go through
- * Episode.runTool('submit_results') and must agree with it.
+ * Episode.runTool('submit_results') and must agree with it. Each seed judges about 80 variants of up to
+ * ~1,700 rows, so the two personas are in two test files that run in parallel.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';
@@ -27,7 +28,7 @@ type Rewrite = (rows: readonly Row[], defects: readonly number[]) => Row[];
 const THRESHOLD = 5;
 const PROFILES = ['default', 'llm'] as const;
 
-interface Flaw {
+export interface Flaw {
   readonly persona: string;
   /** The tasks whose fault produces this persona's defect. */
   readonly applies: (spec: TaskSpec) => boolean;
@@ -35,27 +36,26 @@ interface Flaw {
   readonly defects: (rows: readonly Row[]) => number[];
 }
 
-const FLAWS: readonly Flaw[] = [
-  {
-    persona: 'keep-totals',
-    applies: (t) => t.faults.totals !== undefined,
-    defects: (rows) => rows.flatMap((r, i) => (r.is_total === true ? [i] : [])),
+export const KEEP_TOTALS: Flaw = {
+  persona: 'keep-totals',
+  applies: (t) => t.faults.totals !== undefined,
+  defects: (rows) => rows.flatMap((r, i) => (r.is_total === true ? [i] : [])),
+};
+
+export const NO_DEDUP: Flaw = {
+  persona: 'no-dedup',
+  // Duplicates are served by the duplicates fault, and by drift when a page is fetched again.
+  applies: (t) => t.faults.duplicates !== undefined || t.faults.drift !== undefined,
+  defects: (rows) => {
+    const seen = new Set<string>();
+    return rows.flatMap((r, i) => {
+      const k = keyOf(r);
+      if (seen.has(k)) return [i];
+      seen.add(k);
+      return [];
+    });
   },
-  {
-    persona: 'no-dedup',
-    // Duplicates are served by the duplicates fault, and by drift when a page is fetched again.
-    applies: (t) => t.faults.duplicates !== undefined || t.faults.drift !== undefined,
-    defects: (rows) => {
-      const seen = new Set<string>();
-      return rows.flatMap((r, i) => {
-        const k = keyOf(r);
-        if (seen.has(k)) return [i];
-        seen.add(k);
-        return [];
-      });
-    },
-  },
-];
+};
 
 const cents = (v: unknown) => Math.round((v as number) * 100);
 const withValue = (r: Row, v: number): Row => ({ ...r, primaryValue: v });
@@ -107,7 +107,7 @@ function rewrites(defectSum: number): Array<[string, Rewrite]> {
   return [
     ['zeroed', (rows, d) => setValues(rows, d, () => 0)],
     ['negated', (rows, d) => setValues(rows, d, (v) => -v)],
-    ...[-2, -1, -0.5, -0.1, 0.001, 0.1, 0.5, 2, 10].map((s): [string, Rewrite] => [
+    ...[-2, -0.5, 0.5, 2, 10].map((s): [string, Rewrite] => [
       `scaled by ${s}`,
       (rows, d) => setValues(rows, d, (v) => v * s),
     ]),
@@ -149,8 +149,8 @@ function extraRows(rows: readonly Row[], defects: readonly number[], served: rea
   return out;
 }
 
-describe('rewriting the values of defect rows never hides the flaw', () => {
-  for (const flaw of FLAWS) {
+export function rewritingNeverHides(flaw: Flaw): void {
+  describe(`rewriting the values of ${flaw.persona}'s defect rows never hides the flaw`, () => {
     for (const profile of PROFILES) {
       for (const taskId of TASK_IDS.filter((id) => flaw.applies(catalog.get(id)!.spec))) {
         it(`${flaw.persona} on ${taskId} (${profile}): every rewriting loses >= max(persona's loss, ${THRESHOLD})`, async () => {
@@ -185,8 +185,8 @@ describe('rewriting the values of defect rows never hides the flaw', () => {
             for (const [name, extra] of extraRows(rows, defects, served)) {
               const lossWith = (x: number) => loss([...rows, extra(x)]);
               // A grid around the value that cancels the defect sum exactly, then a search between.
-              const grid = [0, 0.5, 0.9, 0.99, 1, 1.01, 1.1, 2].map((s) => lossWith(-s * defectSum));
-              const best = Math.min(...grid, goldenMin(lossWith, -2 * defectSum, defectSum, 12));
+              const grid = [0, 0.5, 1, 1.01, 2].map((s) => lossWith(-s * defectSum));
+              const best = Math.min(...grid, goldenMin(lossWith, -2 * defectSum, defectSum, 8));
               expect(best, `${where}: ${name}, best value`).toBeGreaterThanOrEqual(floor);
             }
 
@@ -207,5 +207,5 @@ describe('rewriting the values of defect rows never hides the flaw', () => {
         });
       }
     }
-  }
-});
+  });
+}
