@@ -4,15 +4,14 @@
  * error of what was named (task, profile, tool, agent, argument), never a crash or a hit on Object.prototype.
  * In-process entry points here; the transports in test/server/prototype-names-are-unknown-over-every-transport.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTasks, UsageError } from '../../src/cli/args.js';
-import { runCommand } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/program.js';
 import { Episode } from '../../src/core/episode.js';
 import { BenchError } from '../../src/core/errors.js';
 import { resolveTask } from '../../src/core/task-spec.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
+import { captureIo } from '../eval/helpers.js';
 import { catalog, errorCode, registry } from './helpers.js';
 
 export const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'] as const;
@@ -37,7 +36,7 @@ afterAll(() => {
 
 describe('names inherited from Object.prototype are unknown values in-process', () => {
   for (const name of PROTOTYPE_NAMES) {
-    it(`'${name}': task id, profile, tool name, tool argument, agent name, CLI selections`, async () => {
+    it(`'${name}': task id, profile, tool name, tool argument, agent name, command-line names`, async () => {
       expect(catalog.get(name)).toBeUndefined();
       expect(benchCode(thrown(() => catalog.resolve(name)))).toBe('CB_ERR_UNKNOWN_TASK');
       expect(benchCode(thrown(() => catalog.resolve('T1_single_page', name)))).toBe('CB_ERR_UNKNOWN_PROFILE');
@@ -53,36 +52,33 @@ describe('names inherited from Object.prototype are unknown values in-process', 
         'CB_ERR_INVALID_ARGUMENT',
       );
       expect(ep.done).toBe(false);
+      // The in-process environment (what run and eval drive): the same typed errors as the wire.
+      const env = new InProcessEnv(catalog);
+      await expect(env.reset({ task_id: 'T1_single_page', seed: 0, profile: name })).rejects.toMatchObject({
+        code: 'CB_ERR_UNKNOWN_PROFILE',
+      });
+      await env.reset({ task_id: 'T1_single_page', seed: 0 });
+      expect((await env.callTool(name, {})).error?.code).toBe('CB_ERR_UNKNOWN_TOOL');
 
       expect(registry.get(name)).toBeUndefined();
       expect(() => parseTasks(name, catalog.ids)).toThrow(UsageError);
-      const opts = {
-        agent: 'reference',
-        tasks: 'T1',
-        seeds: '0',
-        profile: 'default',
-        concurrency: 1,
-        progress: false,
-      };
-      await expect(runCommand(catalog, { ...opts, agent: name })).rejects.toThrow(UsageError);
-      await expect(runCommand(catalog, { ...opts, tasks: name })).rejects.toThrow(UsageError);
-      await expect(runCommand(catalog, { ...opts, profile: name })).rejects.toMatchObject({
-        code: 'CB_ERR_UNKNOWN_PROFILE',
-      });
+      // The command line, in this process: each is a usage error (exit 2) naming the value.
+      const usage: Array<[string[], string]> = [
+        [[name], `unknown command '${name}'`],
+        [['run', '--agent', name, '--tasks', 'T1', '--seeds', '0'], `unknown agent '${name}'`],
+        [['run', '--tasks', name, '--seeds', '0'], `unknown task '${name}'`],
+        [['run', '--tasks', 'T1', '--seeds', '0', '--profile', name], `no profile '${name}'`],
+        [
+          ['eval', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--profile', name],
+          `no profile '${name}'`,
+        ],
+        [['run', `--${name}`], `'--${name}'`],
+      ];
+      for (const [argv, named] of usage) {
+        const io = captureIo();
+        expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+        expect(io.stderr, argv.join(' ')).toContain(named);
+      }
     });
   }
-
-  it('the command line refuses them as usage errors (exit 2), naming the value', () => {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-    const profile = cli('run', '--tasks', 'T1', '--seeds', '0', '--profile', 'constructor');
-    expect(profile.status, profile.stderr).toBe(2);
-    expect(profile.stderr).toContain("no profile 'constructor'");
-    expect(profile.stderr).not.toContain('    at '); // a message, not a stack trace
-  });
 });
