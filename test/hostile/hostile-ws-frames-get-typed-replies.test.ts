@@ -110,8 +110,8 @@ async function exchange(run: Run, ws: HostileSocket, frames: readonly Frame[]): 
 function scenario(g: Gen, io: SocketIo): Promise<boolean> {
   switch (
     g.weighted<string>([
-      [80, 'one'],
-      [6, 'burst'],
+      [40, 'one'],
+      [46, 'burst'],
       [3, 'binary'],
       [3, 'progress'],
       [3, 'after-close'],
@@ -123,7 +123,7 @@ function scenario(g: Gen, io: SocketIo): Promise<boolean> {
     case 'one':
       return io.send([textFrame(message(g))]);
     case 'burst':
-      return io.send(Array.from({ length: 2 + g.int(4) }, () => textFrame(message(g))));
+      return io.send(Array.from({ length: 2 + g.int(7) }, () => textFrame(message(g))));
     case 'binary':
       return io.send([
         { data: Buffer.from(g.chance(0.5) ? valid(g, 'reset') : message(g).toString()), binary: true },

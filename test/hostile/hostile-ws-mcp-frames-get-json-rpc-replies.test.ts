@@ -94,8 +94,8 @@ function scenario(l: (typeof lanes)[number], io: SocketIo): Promise<boolean> {
   const frame = () => textFrame(wire(g, hostile(g, jsonRpc(g, []), 0.3)));
   switch (
     g.weighted<string>([
-      [82, 'one'],
-      [6, 'burst'],
+      [42, 'one'],
+      [46, 'burst'],
       [3, 'binary'],
       [4, 'progress'],
       [3, 'mid-call'],
@@ -106,7 +106,7 @@ function scenario(l: (typeof lanes)[number], io: SocketIo): Promise<boolean> {
     case 'one':
       return io.send([frame()]);
     case 'burst':
-      return io.send(Array.from({ length: 2 + g.int(4) }, frame));
+      return io.send(Array.from({ length: 2 + g.int(7) }, frame));
     case 'binary': // WS /mcp reads a binary frame as its text
       return io.send([{ data: Buffer.from(call(++l.n, 'get_task_info', {})), binary: true }]);
     case 'progress': // fetch, submit, a second submit, a fetch after the end
