@@ -62,7 +62,7 @@ function parseArgs(argv: string[]): Options {
       minutes: { type: 'string', default: '1' },
       'warmup-s': { type: 'string' },
       'report-s': { type: 'string' },
-      'idle-timeout-s': { type: 'string', default: '30' },
+      'idle-timeout-s': { type: 'string', default: '60' },
       'big-body': { type: 'string' },
       'big-sessions': { type: 'string', default: '16' },
       'big-runs': { type: 'string', default: '3' },
@@ -186,13 +186,47 @@ function serverLogErrors(server: Server): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // Soak
 
+/** What each soak client reports (bench/workers/soak-sessions.ts), running totals. */
 interface Totals {
   episodes: number;
   errors: number;
   reaped: number;
   reconnects: number;
   rows: number;
+  slowest_handshake_ms: number;
+  client_lag_p99_ms: number;
+  client_lag_max_ms: number;
   first_errors: string[];
+  error_kinds: Record<string, number>;
+}
+
+function sumTotals(workers: readonly (Totals | undefined)[]): Totals {
+  const t: Totals = {
+    episodes: 0,
+    errors: 0,
+    reaped: 0,
+    reconnects: 0,
+    rows: 0,
+    slowest_handshake_ms: 0,
+    client_lag_p99_ms: 0,
+    client_lag_max_ms: 0,
+    first_errors: [],
+    error_kinds: {},
+  };
+  for (const w of workers) {
+    if (w === undefined) continue;
+    t.episodes += w.episodes;
+    t.errors += w.errors;
+    t.reaped += w.reaped;
+    t.reconnects += w.reconnects;
+    t.rows += w.rows;
+    t.slowest_handshake_ms = Math.max(t.slowest_handshake_ms, w.slowest_handshake_ms);
+    t.client_lag_p99_ms = Math.max(t.client_lag_p99_ms, w.client_lag_p99_ms);
+    t.client_lag_max_ms = Math.max(t.client_lag_max_ms, w.client_lag_max_ms);
+    t.first_errors.push(...w.first_errors);
+    for (const [k, n] of Object.entries(w.error_kinds)) t.error_kinds[k] = (t.error_kinds[k] ?? 0) + n;
+  }
+  return t;
 }
 
 async function soak(o: Options): Promise<number> {
@@ -273,19 +307,7 @@ async function soak(o: Options): Promise<number> {
         () => new Promise<never>(() => undefined),
         (e: unknown) => Promise.reject(e),
       );
-      const sum = (): Totals => {
-        const t: Totals = { episodes: 0, errors: 0, reaped: 0, reconnects: 0, rows: 0, first_errors: [] };
-        for (const w of perWorker) {
-          if (w === undefined) continue;
-          t.episodes += w.episodes;
-          t.errors += w.errors;
-          t.reaped += w.reaped;
-          t.reconnects += w.reconnects;
-          t.rows += w.rows;
-          t.first_errors.push(...w.first_errors);
-        }
-        return t;
-      };
+      const sum = () => sumTotals(perWorker);
       const broadcast = async (line: string) => {
         const deadline = Date.now() + 30_000;
         while (senders.filter(Boolean).length < workers && Date.now() < deadline) await sleep(50);
@@ -376,17 +398,7 @@ async function soak(o: Options): Promise<number> {
     await server.stop();
   }
 
-  const t = perWorker.reduce(
-    (s, w) => ({
-      episodes: s.episodes + w.episodes,
-      errors: s.errors + w.errors,
-      reaped: s.reaped + w.reaped,
-      reconnects: s.reconnects + w.reconnects,
-      rows: s.rows + w.rows,
-      first_errors: [...s.first_errors, ...w.first_errors],
-    }),
-    { episodes: 0, errors: 0, reaped: 0, reconnects: 0, rows: 0, first_errors: [] as string[] },
-  );
+  const t = sumTotals(perWorker);
   const logErrors = serverLogErrors(server);
   const errors = t.errors + harnessErrors.length + logErrors.length;
   const growth = heapWarm > 0 ? heapEnd / heapWarm - 1 : Number.NaN;
@@ -400,7 +412,10 @@ async function soak(o: Options): Promise<number> {
   console.log(
     `sessions live at most: ${maxLive}; after the clients disconnected: ${leftSessions ?? '?'} sessions, ${leftSockets} WebSocket connections`,
   );
-  console.log(`server RSS at most: ${mb(maxRss)} MB`);
+  console.log(
+    `server RSS at most: ${mb(maxRss)} MB; slowest WebSocket handshake: ${t.slowest_handshake_ms.toFixed(0)} ms; ` +
+      `client event-loop delay (worst client) p99 ${t.client_lag_p99_ms.toFixed(0)} ms, max ${t.client_lag_max_ms.toFixed(0)} ms`,
+  );
   if (lag !== null)
     console.log(
       `event-loop delay over the main phase: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms, max ${lag.max.toFixed(1)} ms`,
@@ -409,11 +424,10 @@ async function soak(o: Options): Promise<number> {
     `heap after a full GC: ${mb(heapWarm)} MB after the warm-up, ${mb(heapEnd)} MB at the end ` +
       `(${(growth * 100).toFixed(1)} %; bound +${HEAP_BOUND * 100} %): ${leak ? 'LEAK' : 'flat'}`,
   );
-  for (const e of [...harnessErrors, ...logErrors.map((l) => `server log: ${l}`), ...t.first_errors].slice(
-    0,
-    10,
-  ))
-    console.log(`error: ${e}`);
+  for (const [kind, n] of Object.entries(t.error_kinds).sort((x, y) => y[1] - x[1]))
+    console.log(`errors of a kind: ${n} × ${kind}`);
+  const shown = [...harnessErrors, ...logErrors.map((l) => `server log: ${l}`), ...t.first_errors];
+  for (const e of shown.slice(0, 10)) console.log(`error: ${e}`);
   console.log(`errors: ${errors}`);
   return errors > 0 || leak ? 1 : 0;
 }
