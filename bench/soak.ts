@@ -1,12 +1,15 @@
 /**
- * npm run soak -- [--sessions N] [--minutes M] [--warmup-s S] [--report-s S] [--idle-timeout-s S]
- *                 [--big-body 1,4,16 [--big-sessions K] [--big-runs R] [--big-window-s S]]
+ * npm run soak -- [--sessions N] [--minutes M] [--think-ms T] [--warmup-s S] [--report-s S]
+ *                 [--idle-timeout-s S]
+ * npm run soak -- --big-body 1,4,16 [--big-sessions K] [--big-runs R] [--big-window-s S]
  *
  * Soak: the built server (rebuilt first when src/ is newer, as npm run bench does) on loopback, pinned to
  * core 0, with its V8 inspector open; N /ws sessions in client processes pinned to core 1
  * (bench/workers/soak-sessions.ts) run reference-solver and persona episodes continuously on a seeded mix
  * of tasks, seeds, profiles and result formats, each result checked against the in-process result of the
- * same episode. Some sessions reconnect after every episode; one in 50 idles until the server's reaper
+ * same episode. Each tool call comes after an agent's turn of --think-ms (default 1000 ms, jittered ±50 %;
+ * 0 sends calls back to back, which at 1,000 sessions saturates the server's event loop: see
+ * docs/performance.md). Some sessions reconnect after every episode; one in 50 idles until the server's reaper
  * closes it (SESSION_TIMEOUT_S is set to --idle-timeout-s for the soak).
  *
  * Timeline: a warm-up (clients run, then all disconnect; full GC; the heap is read), then the main phase
@@ -23,6 +26,7 @@
  * other client (bench/workers/big-body.ts) submits rows of each size back to back; the step latency
  * p50/p99/max with and without the big submissions, and the submissions' own round trip, per size.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +51,7 @@ interface Options {
   warmupS: number | null;
   reportS: number | null;
   idleTimeoutS: number;
+  thinkMs: number;
   bigBody: number[] | null;
   bigSessions: number;
   bigRuns: number;
@@ -63,6 +68,7 @@ function parseArgs(argv: string[]): Options {
       'warmup-s': { type: 'string' },
       'report-s': { type: 'string' },
       'idle-timeout-s': { type: 'string', default: '60' },
+      'think-ms': { type: 'string', default: '1000' },
       'big-body': { type: 'string' },
       'big-sessions': { type: 'string', default: '16' },
       'big-runs': { type: 'string', default: '3' },
@@ -88,6 +94,7 @@ function parseArgs(argv: string[]): Options {
     warmupS: v['warmup-s'] === undefined ? null : num('warmup-s', 1),
     reportS: v['report-s'] === undefined ? null : num('report-s', 1),
     idleTimeoutS: num('idle-timeout-s', 1),
+    thinkMs: num('think-ms', 0),
     bigBody: sizes,
     bigSessions: Math.floor(num('big-sessions', 1)),
     bigRuns: Math.floor(num('big-runs', 1)),
@@ -175,6 +182,21 @@ async function armStoreCapture(call: Call): Promise<() => Promise<boolean>> {
   };
 }
 
+/**
+ * Connections waiting in the server's listen queue (accepted by the kernel, not yet by the server): the
+ * Recv-Q of its listening socket in `ss -ltn`, or '?' where ss is not available.
+ */
+function acceptQueue(port: number): string {
+  try {
+    const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0];
+    return line?.split(/\s+/)[1] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
 /** Error and fatal lines in the server's log (pino JSON, level ≥ 50). */
 function serverLogErrors(server: Server): string[] {
   return readFileSync(server.logFile, 'utf8')
@@ -239,7 +261,7 @@ async function soak(o: Options): Promise<number> {
   const build = ensureBuilt();
   console.log(
     `soak: ${o.sessions} /ws sessions in ${workers} client process${workers > 1 ? 'es' : ''} (core ${CLIENT_CPU}), ` +
-      `server on core ${SERVER_CPU}; warm-up ${warmupS} s, main ${mainS} s, report every ${reportS} s; ` +
+      `server on core ${SERVER_CPU}; think ${o.thinkMs} ms per call; warm-up ${warmupS} s, main ${mainS} s, report every ${reportS} s; ` +
       `SESSION_TIMEOUT_S=${o.idleTimeoutS}; ${build.rebuilt ? 'rebuilt dist/' : 'dist/ up to date'}; ` +
       `load average ${loadavg()[0]!.toFixed(2)}; ${JSON.stringify(machine())}; logs in ${logDir}`,
   );
@@ -288,6 +310,7 @@ async function soak(o: Options): Promise<number> {
             idleEvery: 50,
             churnEvery: 10,
             idleTimeoutS: o.idleTimeoutS,
+            thinkMs: o.thinkMs,
             reportS: Math.max(1, reportS / 2),
             phases: 2,
           },
@@ -332,9 +355,10 @@ async function soak(o: Options): Promise<number> {
         console.log(
           `${String(Math.round((now - t0) / 1000)).padStart(5)} s  ${phase.padEnd(7)} ` +
             `errors ${t.errors}  episodes ${fmtInt(t.episodes)} (${rate.toFixed(1)}/s)  ` +
-            `live ${p.sessions?.active_sessions ?? '?'}  reaped ${t.reaped}  reconnects ${fmtInt(t.reconnects)}  ` +
+            `live ${p.sessions?.active_sessions ?? '?'} (${p.sockets} ws)  reaped ${t.reaped}  reconnects ${fmtInt(t.reconnects)}  ` +
             `rss ${mb(p.memory.rss!)} MB  heap ${mb(p.memory.heapUsed!)}/${mb(p.memory.heapTotal!)} MB  ` +
-            `lag p50 ${p.lag.p50.toFixed(1)} p99 ${p.lag.p99.toFixed(1)} max ${p.lag.max.toFixed(1)} ms`,
+            `lag p50 ${p.lag.p50.toFixed(1)} p99 ${p.lag.p99.toFixed(1)} max ${p.lag.max.toFixed(1)} ms  ` +
+            `accept queue ${acceptQueue(port)}  clients' slowest handshake ${t.slowest_handshake_ms.toFixed(0)} ms`,
         );
         lastEpisodes = t.episodes;
         lastT = now;

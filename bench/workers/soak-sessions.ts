@@ -16,6 +16,7 @@ import { InProcessEnv } from '../../src/env/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { RemoteEnv } from '../../src/client/ws-client.js';
+import type { EnvConnection } from '../../src/env/connection.js';
 import { loadTasks } from '../../src/env/task-catalog.js';
 import { emit, runWorker, sleep, waitFor, workerArgs } from '../lib/worker.js';
 
@@ -29,6 +30,8 @@ interface Args {
   /** Every k-th session reconnects after each episode (0: none). */
   churnEvery: number;
   idleTimeoutS: number;
+  /** Mean pause before each tool call (an agent's turn), jittered ±50 %; 0 for none. */
+  thinkMs: number;
   reportS: number;
   phases: number;
 }
@@ -59,6 +62,8 @@ const SEEDS = 10;
  * reported, and only one that never completes is an error.
  */
 const HANDSHAKE_TIMEOUT_MS = 60_000;
+/** Delay between the first connections of successive sessions at the start of a phase. */
+const STAGGER_MS = 4;
 const STOP_GRACE_MS = 120_000;
 
 const catalog = loadTasks();
@@ -138,11 +143,26 @@ runWorker(async () => {
     const resultFormat = index % 4 === 0 ? 'full' : 'compact';
     const churn = a.churnEvery > 0 && index % a.churnEvery === 1;
     let env: RemoteEnv | null = null;
+    // Sessions open over the first seconds of a phase, not all at once (a burst larger than the server's
+    // listen backlog would wait on SYN retransmits, seconds each).
+    await sleep((index - a.first) * STAGGER_MS);
     while (!stop) {
       const job = pick(rng);
       try {
         env ??= await connect(resultFormat);
-        const got = JSON.stringify(await runEpisode(env, registry.get(job.agent)!, job));
+        const remote: RemoteEnv = env;
+        const agentSide: EnvConnection =
+          a.thinkMs > 0
+            ? {
+                reset: (o) => remote.reset(o),
+                close: () => remote.close(),
+                callTool: async (name, args) => {
+                  await sleep(a.thinkMs * (0.5 + rng()));
+                  return remote.callTool(name, args);
+                },
+              }
+            : remote;
+        const got = JSON.stringify(await runEpisode(agentSide, registry.get(job.agent)!, job));
         const want = await expect(job);
         if (got !== want) fail(`session ${index} ${JSON.stringify(job)}: result ${got} instead of ${want}`);
         totals.episodes += 1;
