@@ -25,6 +25,7 @@ export class InProcessEnv implements EnvConnection {
       seed: opts.seed,
       episodeId: `local-${this.counter}`,
       salt: this.salt,
+      rowFormat: opts.row_format,
     });
     return this.episode.taskInfo();
   }

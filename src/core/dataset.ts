@@ -50,6 +50,14 @@ export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly
   { name: 'is_total', type: 'boolean' },
 ];
 
+/** The column order of a page in `columns` form (src/core/row-format.ts): row_id, then the schema fields. */
+export const COLUMNS: readonly string[] = Object.freeze(['row_id', ...ROW_SCHEMA.map((f) => f.name)]);
+
+/** A served row's values in COLUMNS order. */
+export function columnValues(row: TradeRow): unknown[] {
+  return COLUMNS.map((c) => row[c as keyof TradeRow]);
+}
+
 export const PRIMARY_KEY = ['period', 'reporterCode', 'partnerCode', 'flowCode', 'cmdCode'] as const;
 
 /** Commodity codes are a bijection of the commodity index: suffix = (index * A + offset) mod 10000. */
@@ -128,53 +136,90 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
 }
 
 /**
- * Served rows as JSON text, written from stream positions without row objects: `streamRowJson(pos, id)`
- * is byte-identical to `JSON.stringify(streamRow(inst, pos, id))` (tested). No value of a row needs JSON
- * escaping (fixed codes, ISO codes, digits, `r<n>.<k>` ids), so the fixed text is made once per instance.
+ * Served rows as JSON text, written from stream positions without row objects, in either row format
+ * (src/core/row-format.ts): `objectJson(pos, id)` is byte-identical to `JSON.stringify(streamRow(inst, pos,
+ * id))` and `valuesJson(pos, id)` to `JSON.stringify(columnValues(streamRow(inst, pos, id)))` (tested). No
+ * value of a row needs JSON escaping (fixed codes, ISO codes, digits, `r<n>.<k>` ids), so the fixed text
+ * between the values is made once per instance.
  */
 export class RowWriter {
-  private readonly head: string;
-  private readonly afterPeriod: string;
-  private readonly afterMonth: string;
+  /** The text before each value of a real row, by row format: [period, refMonth, flowCode, ...]. */
+  private readonly objectParts: readonly string[];
+  private readonly valueParts: readonly string[];
 
   constructor(private readonly inst: Instance) {
     const q = inst.query;
-    this.head = '{"typeCode":"C","freqCode":"M","period":"';
-    this.afterPeriod = `","refYear":${q.year},"refMonth":`;
-    this.afterMonth =
+    const reporter = `${q.reporter.code},"${q.reporter.iso}"`;
+    const partner = `${q.partner.code},"${q.partner.iso}"`;
+    this.objectParts = [
+      '{"typeCode":"C","freqCode":"M","period":"',
+      `","refYear":${q.year},"refMonth":`,
       `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
-      `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`;
+        `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`,
+      '","cmdCode":"',
+      '","qtyUnitCode":',
+      ',"qty":',
+      ',"netWgt":',
+      ',"primaryValue":',
+      ',"is_total":false,"row_id":"',
+      '"}',
+    ];
+    this.valueParts = [
+      '","C","M","',
+      `",${q.year},`,
+      `,${reporter},${partner},"`,
+      '","',
+      '",',
+      ',',
+      ',',
+      ',',
+      ',false]',
+      '',
+    ];
   }
 
-  streamRowJson(pos: number, rowId: string): string {
+  /** A served row in `objects` form. */
+  objectJson(pos: number, rowId: string): string {
+    const src = sourceAt(this.inst, pos);
+    if (src < 0) return JSON.stringify(totalsRow(this.inst, -src - 1, rowId));
+    return this.write(this.objectParts, src, '', rowId);
+  }
+
+  /** A served row in `columns` form: its values, row_id first. */
+  valuesJson(pos: number, rowId: string): string {
+    const src = sourceAt(this.inst, pos);
+    if (src < 0) return JSON.stringify(columnValues(totalsRow(this.inst, -src - 1, rowId)));
+    return this.write(this.valueParts, src, `["${rowId}`, '');
+  }
+
+  /** Real row i's values between `parts`, after `head` and with `tail` before the last part. */
+  private write(parts: readonly string[], i: number, head: string, tail: string): string {
     const inst = this.inst;
-    const src = sourceAt(inst, pos);
-    if (src < 0) return JSON.stringify(totalsRow(inst, -src - 1, rowId));
-    const i = src;
     const month = (i % 12) + 1;
     const dk = inst.keys.data;
     const unit = qtyUnitOf(dk, i);
     const netWgt = netWgtOf(dk, i);
     return (
-      this.head +
+      head +
+      parts[0]! +
       inst.periods[month - 1]! +
-      this.afterPeriod +
+      parts[1]! +
       month +
-      this.afterMonth +
+      parts[2]! +
       flowOf(i) +
-      '","cmdCode":"' +
+      parts[3]! +
       cmdCodeOf(inst, i) +
-      '","qtyUnitCode":' +
+      parts[4]! +
       unit +
-      ',"qty":' +
+      parts[5]! +
       qtyOf(dk, i, unit, netWgt) +
-      ',"netWgt":' +
+      parts[6]! +
       netWgt +
-      ',"primaryValue":' +
+      parts[7]! +
       centsOf(dk, i) / 100 +
-      ',"is_total":false,"row_id":"' +
-      rowId +
-      '"}'
+      parts[8]! +
+      tail +
+      parts[9]!
     );
   }
 }

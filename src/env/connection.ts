@@ -3,11 +3,14 @@
  * remote (src/client/ws-client.ts). An agent sees only what a real client sees: tool values or typed tool
  * errors. The env layer owns it: clients implement it, agents consume it.
  */
+import type { RowFormat } from '../core/row-format.js';
 
 export interface ResetOptions {
   readonly task_id: string;
   readonly seed: number;
   readonly profile?: string | undefined;
+  /** How fetch_page carries rows (src/core/row-format.ts); the profile's when absent. */
+  readonly row_format?: RowFormat | undefined;
 }
 
 export interface ToolReply {

@@ -5,10 +5,11 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import { type DirectValue, type JsonTemplate, LazyValue } from '../core/direct-value.js';
+import { type DirectValue, LazyValue } from '../core/direct-value.js';
 import { type CallResult, Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
+import type { TaskInfoText } from '../core/task-info.js';
 import type { TaskCatalog } from './task-catalog.js';
 import { Action, ResetRequest, toolSpecs } from './schemas.js';
 
@@ -41,8 +42,8 @@ export interface EnvContext {
   readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
   /** How call results carry tool values on the OpenEnv paths. */
   readonly resultFormat: ResultFormat;
-  /** The task's get_task_info template, kept once per task by the service (taskInfoTemplate). */
-  readonly infoTemplate: (task: ResolvedTask) => JsonTemplate | null;
+  /** The task's get_task_info text writer, kept once per task by the service. */
+  readonly infoText: (task: ResolvedTask) => TaskInfoText;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }
@@ -227,7 +228,8 @@ export class ComtradeEnvironment {
       episodeId,
       salt: this.ctx.salt,
       saltHash: this.ctx.saltHash,
-      infoTemplate: this.ctx.infoTemplate(task),
+      rowFormat: req.row_format,
+      infoText: this.ctx.infoText(task),
     });
     this.format = req.result_format ?? this.ctx.resultFormat;
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
