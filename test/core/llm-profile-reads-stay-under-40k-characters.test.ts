@@ -1,0 +1,38 @@
+/**
+ * The llm profile measures execution, not reading: on every task, the reference solver (an honest agent)
+ * receives at most 40,000 characters of tool values in a whole episode on the median seed of 0..49, and at
+ * most 60,000 on every one of them (retries and re-fetches included; src/agents/reads.ts counts them).
+ */
+import { describe, expect, it } from 'vitest';
+import { InProcessEnv } from '../../src/agents/in-process.js';
+import { countingReads } from '../../src/agents/reads.js';
+import { runEpisode } from '../../src/agents/runner.js';
+import { catalog, registry, TASK_IDS } from './helpers.js';
+
+const BUDGET_SEEDS = Array.from({ length: 50 }, (_, i) => i);
+const MEDIAN_LIMIT = 40_000;
+const MAX_LIMIT = 60_000;
+
+describe('an honest agent reads at most 40k characters on the median seed of the llm profile', () => {
+  for (const taskId of TASK_IDS) {
+    it(`${taskId}/llm: median <= ${MEDIAN_LIMIT}, every seed of 0..49 <= ${MAX_LIMIT}`, async () => {
+      const reads: number[] = [];
+      for (const seed of BUDGET_SEEDS) {
+        const counted = countingReads(new InProcessEnv(catalog));
+        const r = await runEpisode(counted.env, registry.get('reference')!, {
+          task_id: taskId,
+          seed,
+          profile: 'llm',
+        });
+        expect(r.score, `seed ${seed}`).toBe(100);
+        expect(counted.chars(), `seed ${seed}`).toBeLessThanOrEqual(MAX_LIMIT);
+        reads.push(counted.chars());
+      }
+      reads.sort((a, b) => a - b);
+      // 50 seeds: the median is the mean of the 25th and 26th smallest.
+      expect((reads[24]! + reads[25]!) / 2).toBeLessThanOrEqual(MEDIAN_LIMIT);
+      // Not vacuous: every episode read its pages.
+      expect(reads[0]).toBeGreaterThan(5_000);
+    });
+  }
+});
