@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/llm-profile-reads.ts [--profile llm] [--seeds 50]
+ * npx tsx bench/llm-profile-reads.ts [--profile llm] [--seeds 50] [--row-format objects|columns]
  *
  * What an honest agent reads on a profile: for each task, the characters of tool values the reference solver
  * receives in a whole episode (src/agents/reads.ts) over seeds 0..n-1, as a Markdown table (median and max,
@@ -12,12 +12,18 @@ import { reference } from '../src/agents/reference.js';
 import { countingReads } from '../src/agents/reads.js';
 import { runEpisode } from '../src/agents/runner.js';
 import { deriveInstance } from '../src/core/instance.js';
+import type { RowFormat } from '../src/core/row-format.js';
 import { loadTasks } from '../src/env/task-catalog.js';
 
 const { values } = parseArgs({
-  options: { profile: { type: 'string', default: 'llm' }, seeds: { type: 'string', default: '50' } },
+  options: {
+    profile: { type: 'string', default: 'llm' },
+    seeds: { type: 'string', default: '50' },
+    'row-format': { type: 'string' },
+  },
 });
 const profile = values.profile!;
+const rowFormat = values['row-format'] as RowFormat | undefined;
 const seeds = Number(values.seeds);
 const catalog = loadTasks();
 
@@ -39,13 +45,13 @@ for (const id of catalog.ids) {
   const n: number[] = [];
   for (let seed = 0; seed < seeds; seed++) {
     const counted = countingReads(new InProcessEnv(catalog));
-    const r = await runEpisode(counted.env, reference, { task_id: id, seed, profile });
+    const r = await runEpisode(counted.env, reference, { task_id: id, seed, profile, row_format: rowFormat });
     chars.push(counted.chars());
     requests.push(r.requests);
     n.push(deriveInstance(task, seed).n);
   }
   lines.push(
-    `| ${id} | ${range(n)} | ${median(requests)} | ${task.row_format} | ${median(chars).toLocaleString('en')} | ${Math.max(...chars).toLocaleString('en')} |`,
+    `| ${id} | ${range(n)} | ${median(requests)} | ${rowFormat ?? task.row_format} | ${median(chars).toLocaleString('en')} | ${Math.max(...chars).toLocaleString('en')} |`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n\nprofile ${profile}, seeds 0..${seeds - 1}\n`);
