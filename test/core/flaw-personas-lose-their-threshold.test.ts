@@ -45,6 +45,19 @@ const FLAWS: readonly Flaw[] = [
 const sum = (loss: Record<Dimension, number>, dims: readonly Dimension[]) =>
   dims.reduce((a, d) => a + loss[d], 0);
 
+/** What a persona loses against the reference on one seed, in total and per dimension. */
+async function lossOn(persona: string, taskId: string, seed: number, profile: string) {
+  const ref = (await run('reference', taskId, seed, profile)).result;
+  const other = (await run(persona, taskId, seed, profile)).result;
+  return {
+    where: `${persona} ${taskId}/${profile} seed ${seed}`,
+    ref,
+    other,
+    loss: ref.score - other.score,
+    perDim: lossPerDimension(ref, other),
+  };
+}
+
 describe.each(PROFILES)(
   'each flaw persona loses at least its threshold, mostly in the named dimensions (%s)',
   (profile) => {
@@ -52,13 +65,11 @@ describe.each(PROFILES)(
       for (const taskId of flaw.tasks) {
         it(`${flaw.persona} on ${taskId}/${profile}: loss >= ${flaw.threshold}, ${flaw.named.join('+')} >= ${flaw.share * 100}%`, async () => {
           for (const seed of SEEDS) {
-            const where = `${flaw.persona} ${taskId}/${profile} seed ${seed}`;
-            const ref = await run('reference', taskId, seed, profile);
-            const persona = await run(flaw.persona, taskId, seed, profile);
-            const loss = ref.result.score - persona.result.score;
+            const { where, loss, perDim } = await lossOn(flaw.persona, taskId, seed, profile);
             expect(loss, where).toBeGreaterThanOrEqual(flaw.threshold);
-            const named = sum(lossPerDimension(ref.result, persona.result), flaw.named);
-            expect(named / loss, `${where}: named share`).toBeGreaterThanOrEqual(flaw.share);
+            expect(sum(perDim, flaw.named) / loss, `${where}: named share`).toBeGreaterThanOrEqual(
+              flaw.share,
+            );
           }
         });
       }
@@ -79,12 +90,8 @@ describe.each(PROFILES)(
     it(`single-pass on T6_page_drift/${profile}: loss >= 5, completeness+correctness carry >= 45 %`, async () => {
       const taskId = 'T6_page_drift';
       for (const seed of SEEDS) {
-        const where = `single-pass ${taskId}/${profile} seed ${seed}`;
-        const ref = await run('reference', taskId, seed, profile);
-        const sp = await run('single-pass', taskId, seed, profile);
-        const loss = ref.result.score - sp.result.score;
+        const { where, loss, perDim } = await lossOn('single-pass', taskId, seed, profile);
         expect(loss, where).toBeGreaterThanOrEqual(5);
-        const perDim = lossPerDimension(ref.result, sp.result);
         expect(perDim.completeness, where).toBeGreaterThan(0);
         expect(sum(perDim, ['completeness', 'correctness']) / loss, where).toBeGreaterThanOrEqual(0.45 - EPS);
       }
@@ -100,14 +107,10 @@ describe.each(PROFILES)(
     it(`default-page-size on T10_constrained_budget/${profile}: loss >= 10, completeness+correctness carry >= 45 % of the data loss`, async () => {
       const taskId = 'T10_constrained_budget';
       for (const seed of SEEDS) {
-        const where = `default-page-size ${taskId}/${profile} seed ${seed}`;
-        const ref = await run('reference', taskId, seed, profile);
-        const dps = await run('default-page-size', taskId, seed, profile);
-        const loss = ref.result.score - dps.result.score;
+        const { where, ref, other, loss, perDim } = await lossOn('default-page-size', taskId, seed, profile);
         expect(loss, where).toBeGreaterThanOrEqual(10);
-        const perDim = lossPerDimension(ref.result, dps.result);
         expect(perDim.completeness, where).toBeGreaterThan(0);
-        expect(dps.result.requests, where).toBeGreaterThan(ref.result.requests);
+        expect(other.requests, where).toBeGreaterThan(ref.requests);
         const dataLoss = loss - perDim.efficiency;
         expect(sum(perDim, ['completeness', 'correctness']) / dataLoss, where).toBeGreaterThanOrEqual(
           0.45 - EPS,
