@@ -2,18 +2,18 @@
  * npx tsx bench/llm-profile-reads.ts [--profile llm] [--seeds 50] [--row-format objects|columns]
  *
  * What an honest agent reads on a profile: for each task, the characters of tool values the reference solver
- * receives in a whole episode (src/agents/reads.ts) over seeds 0..n-1, as a Markdown table (median and max,
+ * receives in a whole episode (tool_chars, src/env/trajectory.ts) over seeds 0..n-1, as a Markdown table (median and max,
  * with N, requests and the row format). The README's llm table is this command's output; the limits are
  * tested in test/core/llm-profile-reads-stay-under-40k-characters.test.ts.
  */
 import { parseArgs } from 'node:util';
-import { InProcessEnv } from '../src/agents/in-process.js';
+import { InProcessEnv } from '../src/env/in-process.js';
 import { reference } from '../src/agents/reference.js';
-import { countingReads } from '../src/agents/reads.js';
 import { runEpisode } from '../src/agents/runner.js';
 import { deriveInstance } from '../src/core/instance.js';
 import type { RowFormat } from '../src/core/row-format.js';
 import { loadTasks } from '../src/env/task-catalog.js';
+import { TrajectoryRecorder } from '../src/env/trajectory.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,9 +44,9 @@ for (const id of catalog.ids) {
   const requests: number[] = [];
   const n: number[] = [];
   for (let seed = 0; seed < seeds; seed++) {
-    const counted = countingReads(new InProcessEnv(catalog));
-    const r = await runEpisode(counted.env, reference, { task_id: id, seed, profile, row_format: rowFormat });
-    chars.push(counted.chars());
+    const recorder = new TrajectoryRecorder(new InProcessEnv(catalog));
+    const r = await runEpisode(recorder, reference, { task_id: id, seed, profile, row_format: rowFormat });
+    chars.push(recorder.toolChars);
     requests.push(r.requests);
     n.push(deriveInstance(task, seed).n);
   }

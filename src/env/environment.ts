@@ -43,7 +43,7 @@ export interface EnvContext {
   /** How call results carry tool values on the OpenEnv paths. */
   readonly resultFormat: ResultFormat;
   /** The task's get_task_info text writer, kept once per task by the service. */
-  readonly infoText: (task: ResolvedTask) => TaskInfoText;
+  readonly infoText: (task: ResolvedTask) => TaskInfoText | undefined;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }

@@ -6,7 +6,7 @@
  * that needs escaping. A page in columns form decodes (pageRows) to exactly the rows of its objects form.
  */
 import { describe, expect, it } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
 import { COLUMNS } from '../../src/core/dataset.js';
@@ -62,7 +62,7 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
       if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.runTool(name, args));
       return r.outcome.ok
         ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
-        : { value: null, error: r.outcome.error, done: r.done, reward: r.reward };
+        : { value: null, error: r.outcome.error.toJSON(), done: r.done, reward: r.reward };
     },
     close: async () => undefined,
   };
