@@ -143,85 +143,94 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
  * between the values is made once per instance.
  */
 export class RowWriter {
-  /** The text before each value of a real row, by row format: [period, refMonth, flowCode, ...]. */
-  private readonly objectParts: readonly string[];
-  private readonly valueParts: readonly string[];
+  private readonly objectTexts: RowTexts;
+  private readonly valueTexts: RowTexts;
 
   constructor(private readonly inst: Instance) {
     const q = inst.query;
-    const reporter = `${q.reporter.code},"${q.reporter.iso}"`;
-    const partner = `${q.partner.code},"${q.partner.iso}"`;
-    this.objectParts = [
-      '{"typeCode":"C","freqCode":"M","period":"',
-      `","refYear":${q.year},"refMonth":`,
-      `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
+    this.objectTexts = {
+      period: '{"typeCode":"C","freqCode":"M","period":"',
+      refMonth: `","refYear":${q.year},"refMonth":`,
+      flowCode:
+        `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
         `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`,
-      '","cmdCode":"',
-      '","qtyUnitCode":',
-      ',"qty":',
-      ',"netWgt":',
-      ',"primaryValue":',
-      ',"is_total":false,"row_id":"',
-      '"}',
-    ];
-    this.valueParts = [
-      '","C","M","',
-      `",${q.year},`,
-      `,${reporter},${partner},"`,
-      '","',
-      '",',
-      ',',
-      ',',
-      ',',
-      ',false]',
-      '',
-    ];
+      cmdCode: '","cmdCode":"',
+      qtyUnitCode: '","qtyUnitCode":',
+      qty: ',"qty":',
+      netWgt: ',"netWgt":',
+      primaryValue: ',"primaryValue":',
+      end: ',"is_total":false,"row_id":"',
+    };
+    this.valueTexts = {
+      period: '","C","M","',
+      refMonth: `",${q.year},`,
+      flowCode: `,${q.reporter.code},"${q.reporter.iso}",${q.partner.code},"${q.partner.iso}","`,
+      cmdCode: '","',
+      qtyUnitCode: '",',
+      qty: ',',
+      netWgt: ',',
+      primaryValue: ',',
+      end: ',false]',
+    };
   }
 
-  /** A served row in `objects` form. */
+  /** A served row in `objects` form (row_id last). */
   objectJson(pos: number, rowId: string): string {
     const src = sourceAt(this.inst, pos);
     if (src < 0) return JSON.stringify(totalsRow(this.inst, -src - 1, rowId));
-    return this.write(this.objectParts, src, '', rowId);
+    return `${this.realRow(this.objectTexts, src)}${rowId}"}`;
   }
 
   /** A served row in `columns` form: its values, row_id first. */
   valuesJson(pos: number, rowId: string): string {
     const src = sourceAt(this.inst, pos);
     if (src < 0) return JSON.stringify(columnValues(totalsRow(this.inst, -src - 1, rowId)));
-    return this.write(this.valueParts, src, `["${rowId}`, '');
+    return `["${rowId}${this.realRow(this.valueTexts, src)}`;
   }
 
-  /** Real row i's values between `parts`, after `head` and with `tail` before the last part. */
-  private write(parts: readonly string[], i: number, head: string, tail: string): string {
+  /** Real row i's values, each after its fixed text in `t`, then `t.end`. */
+  private realRow(t: RowTexts, i: number): string {
     const inst = this.inst;
     const month = (i % 12) + 1;
     const dk = inst.keys.data;
     const unit = qtyUnitOf(dk, i);
     const netWgt = netWgtOf(dk, i);
     return (
-      head +
-      parts[0]! +
+      t.period +
       inst.periods[month - 1]! +
-      parts[1]! +
+      t.refMonth +
       month +
-      parts[2]! +
+      t.flowCode +
       flowOf(i) +
-      parts[3]! +
+      t.cmdCode +
       cmdCodeOf(inst, i) +
-      parts[4]! +
+      t.qtyUnitCode +
       unit +
-      parts[5]! +
+      t.qty +
       qtyOf(dk, i, unit, netWgt) +
-      parts[6]! +
+      t.netWgt +
       netWgt +
-      parts[7]! +
+      t.primaryValue +
       centsOf(dk, i) / 100 +
-      parts[8]! +
-      tail +
-      parts[9]!
+      t.end
     );
   }
+}
+
+/**
+ * The fixed text of a real row in one row format, named by the value that follows it (the values a row's
+ * instance does not fix: period, refMonth, flowCode, cmdCode and the amounts), and the text after the last.
+ */
+interface RowTexts {
+  readonly period: string;
+  readonly refMonth: string;
+  readonly flowCode: string;
+  readonly cmdCode: string;
+  readonly qtyUnitCode: string;
+  readonly qty: string;
+  readonly netWgt: string;
+  readonly primaryValue: string;
+  readonly end: string;
 }
 
 /** Cents of primaryValue of ground-truth row `i` (exact integer arithmetic for sums). */
