@@ -185,11 +185,11 @@ export function resolveTask(
   if (profile !== DEFAULT_PROFILE) {
     const override = spec.profiles[profile];
     if (override === undefined) {
-      const known = [DEFAULT_PROFILE, ...Object.keys(spec.profiles)].join(', ');
-      throw new BenchError(
-        'CB_ERR_UNKNOWN_PROFILE',
-        `task ${spec.id} has no profile '${profile}' (known: ${known})`,
-      );
+      throw new BenchError('CB_ERR_UNKNOWN_PROFILE', {
+        task_id: spec.id,
+        profile,
+        known: [DEFAULT_PROFILE, ...Object.keys(spec.profiles)],
+      });
     }
     sized = { ...spec, ...override };
   }

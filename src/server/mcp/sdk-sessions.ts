@@ -12,8 +12,9 @@
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { BENCHMARK_VERSION } from '../../core/versions.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
-import { asBenchError, jsonRpcError } from '../errors.js';
-import { type JsonRpcErrorResponse, type JsonRpcId, openMcpSession } from './jsonrpc.js';
+import { asBenchError } from '../wire/errors.js';
+import { type JsonRpcError, type JsonRpcId, jsonRpcError } from '../wire/jsonrpc.js';
+import { openMcpSession } from './jsonrpc.js';
 import { registerCoreTools } from './sdk-tools.js';
 
 interface Entry {
@@ -35,10 +36,6 @@ export class McpSdkSessions {
 
   constructor(private readonly store: SessionStore) {}
 
-  get size(): number {
-    return this.live.size;
-  }
-
   /**
    * An `initialize` request: opens the session and its episode (capacity and reset errors come back as a
    * JSON-RPC error for the caller to send), then lets the SDK answer the handshake.
@@ -48,7 +45,7 @@ export class McpSdkSessions {
     body: unknown,
     params: Record<string, unknown>,
     id: JsonRpcId,
-  ): Promise<Response | JsonRpcErrorResponse> {
+  ): Promise<Response | JsonRpcError> {
     this.sweep();
     let session: Session;
     try {
