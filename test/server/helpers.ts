@@ -76,18 +76,19 @@ export class WsProbe {
     return this.next();
   }
 
-  /** True when nothing arrives within `ms` (for "no reply" checks). */
-  async silentFor(ms: number): Promise<boolean> {
-    if (this.inbox.length > 0) return false;
-    return new Promise((resolve) => {
-      const w = () => resolve(false);
-      this.waiters.push(w);
-      setTimeout(() => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(i >= 0);
-      }, ms);
-    });
+  /** Frames received and not yet read. */
+  get unread(): number {
+    return this.inbox.length;
+  }
+}
+
+/** Polls `cond` every 10 ms until it holds, failing after `timeoutMs` (no fixed sleeps in tests). */
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms: ${cond.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
