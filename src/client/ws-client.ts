@@ -4,8 +4,9 @@
  * Agents use it through EnvConnection exactly like InProcessEnv, so the same agent gives the same scores.
  */
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
 import { ERRORS } from '../core/errors.js';
+import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
+import type { StepTriple } from '../env/schemas.js';
 
 /** Like the Python client: strip a trailing /, http(s) -> ws(s), no scheme -> ws, then append /ws. */
 export function wsUrlOf(base: string): string {
@@ -26,13 +27,6 @@ export class RemoteEnvError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The OpenEnv observation triple of a call_tool step. */
-export interface StepTriple {
-  readonly observation: Record<string, unknown>;
-  readonly reward: number | null;
-  readonly done: boolean;
 }
 
 /** The catalogue code of a framework-level tool error type, when exactly one code has it (tool_not_found). */

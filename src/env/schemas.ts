@@ -14,7 +14,7 @@ export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A zod failure as a catalogue error carrying FastAPI-like entries (type, loc, msg). */
-export function validationError(what: string, error: z.ZodError): BenchError<'CB_ERR_VALIDATION'> {
+function validationError(what: string, error: z.ZodError): BenchError<'CB_ERR_VALIDATION'> {
   const errors: Issue[] = error.issues.map((i) => ({ type: i.code, loc: i.path, msg: i.message }));
   return new BenchError('CB_ERR_VALIDATION', { what, errors });
 }
@@ -137,13 +137,15 @@ export const ToolError = z
   })
   .strict();
 
-export const CallToolResultSchema = z.object({
+/** MCP's CallToolResult as OpenEnv observations carry it (snake_case); src/server/wire/results.ts writes it. */
+export const CallToolResult = z.object({
   content: z.array(z.object({ type: z.literal('text'), text: z.string() })),
   structured_content: z.record(z.string(), z.unknown()).nullable(),
   data: z.unknown(),
   is_error: z.boolean(),
   meta: z.record(z.string(), z.unknown()).nullable(),
 });
+export type CallToolResult = z.infer<typeof CallToolResult>;
 
 const observationCommon = {
   done: z.boolean().default(false),
@@ -160,7 +162,7 @@ export const Observation = z
     tools: z.array(ToolSpec).optional(),
     // Call-tool observation.
     tool_name: z.string().optional(),
-    result: CallToolResultSchema.nullable().optional(),
+    result: CallToolResult.nullable().optional(),
     error: ToolError.nullable().optional(),
     ...observationCommon,
   })
@@ -169,6 +171,13 @@ export const Observation = z
     'Reset observations carry the task (get_task_info fields) and tools; list_tools observations carry tools; call_tool ' +
       'observations carry tool_name, result and error. done/reward travel beside the observation on the wire.',
   );
+
+/** OpenEnv's observation triple, as HTTP replies and /ws observation frames carry it. */
+export interface StepTriple {
+  readonly observation: Record<string, unknown>;
+  readonly reward: number | null;
+  readonly done: boolean;
+}
 
 export const State = z
   .object({

@@ -80,9 +80,6 @@ export class SessionStore {
   get size(): number {
     return this.live.size;
   }
-  get capacity(): number {
-    return this.opts.capacity;
-  }
   get catalog(): TaskCatalog {
     return this.opts.catalog;
   }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
-import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
+import { toolReplyOf } from '../../src/client/ws-client.js';
+import type { StepTriple } from '../../src/env/schemas.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 

@@ -45,7 +45,7 @@ function invalidRequest(error: z.ZodError): JsonRpcError {
 }
 
 /** The tool list in both spellings: camelCase `inputSchema` (MCP) and snake_case `input_schema` (OpenEnv). */
-export function jsonRpcToolList(): Array<Record<string, unknown>> {
+function jsonRpcToolList(): Array<Record<string, unknown>> {
   return toolSpecs().map((t) => ({
     name: t.name,
     description: t.description,
@@ -89,7 +89,7 @@ export function openMcpSession(store: SessionStore, params: Record<string, unkno
 }
 
 /** What openenv/session/create returns. */
-export function sessionSummary(s: Session): Record<string, unknown> {
+function sessionSummary(s: Session): Record<string, unknown> {
   const ep = s.env.episode;
   return {
     session_id: s.id,

@@ -17,7 +17,7 @@ import { type JsonRpcError, type JsonRpcId, jsonRpcError } from '../wire/jsonrpc
 import { openMcpSession } from './jsonrpc.js';
 import { registerCoreTools } from './sdk-tools.js';
 
-interface Entry {
+interface SdkSession {
   readonly server: McpServer;
   readonly transport: WebStandardStreamableHTTPServerTransport;
 }
@@ -32,7 +32,7 @@ function instructions(s: Session): string {
 }
 
 export class McpSdkSessions {
-  private readonly live = new Map<string, Entry>();
+  private readonly servers = new Map<string, SdkSession>();
 
   constructor(private readonly store: SessionStore) {}
 
@@ -71,7 +71,7 @@ export class McpSdkSessions {
     try {
       await server.connect(transport);
       server.server.onclose = () => this.close(sid);
-      this.live.set(sid, { server, transport });
+      this.servers.set(sid, { server, transport });
       const res = await transport.handleRequest(request, { parsedBody: body });
       if (res.status >= 300) this.close(sid);
       return res;
@@ -83,7 +83,7 @@ export class McpSdkSessions {
 
   /** A request for an existing session, or undefined when no live session has this id. */
   async handle(sessionId: string, request: Request, body: unknown): Promise<Response | undefined> {
-    const entry = this.live.get(sessionId);
+    const entry = this.servers.get(sessionId);
     const session = this.store.get(sessionId);
     if (entry === undefined || session === undefined) {
       if (entry !== undefined) this.close(sessionId);
@@ -95,8 +95,8 @@ export class McpSdkSessions {
 
   /** Ends one MCP session: its episode, its store slot, its SDK server. Idempotent. */
   close(sessionId: string): void {
-    const entry = this.live.get(sessionId);
-    this.live.delete(sessionId);
+    const entry = this.servers.get(sessionId);
+    this.servers.delete(sessionId);
     this.store.close(sessionId);
     if (entry !== undefined) void entry.server.close().catch(() => {});
   }
@@ -104,7 +104,7 @@ export class McpSdkSessions {
   /** Drops SDK servers whose store session is gone (closed by openenv/session/close, or reaped). */
   sweep(): number {
     let n = 0;
-    for (const id of [...this.live.keys()]) {
+    for (const id of [...this.servers.keys()]) {
       if (this.store.get(id) === undefined) {
         this.close(id);
         n += 1;
@@ -115,6 +115,6 @@ export class McpSdkSessions {
 
   /** Shutdown: closes every MCP session. */
   closeAll(): void {
-    for (const id of [...this.live.keys()]) this.close(id);
+    for (const id of [...this.servers.keys()]) this.close(id);
   }
 }

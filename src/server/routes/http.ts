@@ -34,7 +34,7 @@ export function stepEpisode(store: SessionStore, session: Session, action: unkno
 }
 
 /** One episode address from the body, the query and the header; two different ones are an error. */
-export function episodeIdOf(req: FastifyRequest, fromBody?: string): string | undefined {
+function episodeIdOf(req: FastifyRequest, fromBody?: string): string | undefined {
   const query = (req.query as Record<string, unknown> | undefined)?.episode_id;
   const header = req.headers['x-episode-id'];
   const given: Array<readonly [string, unknown]> = [
@@ -58,8 +58,10 @@ function doc(schema: z.ZodType): Record<string, unknown> {
   >;
   return rest;
 }
-const triple = doc(z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() }));
-const errorBody = {
+const tripleDoc = doc(
+  z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() }),
+);
+const errorBodyDoc = {
   type: 'object',
   description:
     'Every non-2xx reply: a stable error.code (CB_ERR_*), a message naming the fix, and the request id.',
@@ -72,14 +74,14 @@ const errorBody = {
     detail: {},
   },
 };
-const errors = {
-  400: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  422: errorBody,
-  503: errorBody,
+const errorDocs = {
+  400: errorBodyDoc,
+  404: errorBodyDoc,
+  409: errorBodyDoc,
+  413: errorBodyDoc,
+  415: errorBodyDoc,
+  422: errorBodyDoc,
+  503: errorBodyDoc,
 };
 const episodeQuery = {
   type: 'object',
@@ -108,7 +110,7 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         summary: 'Start an episode; returns the observation triple (the observation carries episode_id)',
         body: doc(ResetRequest),
-        response: { 200: triple, ...errors },
+        response: { 200: tripleDoc, ...errorDocs },
       },
       serializerCompiler: stepReplies,
     },
@@ -123,7 +125,7 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
         body: doc(StepRequest.extend({ action: Action })),
         querystring: episodeQuery,
         headers: episodeHeader,
-        response: { 200: triple, ...errors },
+        response: { 200: tripleDoc, ...errorDocs },
       },
       serializerCompiler: stepReplies,
     },
@@ -140,7 +142,7 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
         summary: 'The state of an HTTP episode',
         querystring: episodeQuery,
         headers: episodeHeader,
-        response: { 200: doc(State), ...errors },
+        response: { 200: doc(State), ...errorDocs },
       },
     },
     async (req) => store.httpEpisode(episodeIdOf(req)).env.state(),

@@ -56,7 +56,7 @@ export const stepRequestEnvelope: Envelope<StepRequest> = {
 const payload = z.record(z.string(), z.unknown());
 
 /** /ws client messages by type. */
-export const WsMessages = {
+const WsMessages = {
   reset: z.object({ type: z.literal('reset'), data: payload.optional() }).strict(),
   step: z.object({ type: z.literal('step'), data: payload }).strict(),
   state: z.object({ type: z.literal('state') }).strict(),

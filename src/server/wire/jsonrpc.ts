@@ -51,5 +51,3 @@ export const protocolError = {
   methodNotFound: (id: JsonRpcId, method: string): JsonRpcError =>
     protocol(id, JSONRPC.METHOD_NOT_FOUND, `Method not found: ${method}`),
 };
-
-export const isJsonRpcError = (r: JsonRpcResponse): r is JsonRpcError => 'error' in r;

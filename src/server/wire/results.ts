@@ -7,14 +7,7 @@
 import { type DirectValue, LazyValue } from '../../core/direct-value.js';
 import type { ToolOutcome } from '../../core/episode.js';
 import type { ResultFormat } from '../../env/environment.js';
-
-export interface CallToolResult {
-  content: Array<{ type: 'text'; text: string }>;
-  structured_content: Record<string, unknown> | null;
-  data: unknown;
-  is_error: boolean;
-  meta: Record<string, unknown> | null;
-}
+import type { CallToolResult } from '../../env/schemas.js';
 
 /** The one-line summary `compact` results carry as text. */
 export function compactSummary(direct: DirectValue): string {

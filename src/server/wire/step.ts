@@ -11,13 +11,8 @@
 import type { DirectValue } from '../../core/direct-value.js';
 import type { ToolOutcome } from '../../core/episode.js';
 import type { CallToolStep, StepResult } from '../../env/environment.js';
-import { type CallToolResult, callToolResult, compactSummary, plainValue } from './results.js';
-
-export interface StepTriple {
-  readonly observation: Record<string, unknown>;
-  readonly reward: number;
-  readonly done: boolean;
-}
+import type { CallToolResult, StepTriple } from '../../env/schemas.js';
+import { callToolResult, compactSummary, plainValue } from './results.js';
 
 /** A call_tool observation: tool_name, result and error (OpenEnv's CallToolObservation). */
 function callToolObservation(r: CallToolStep): {
