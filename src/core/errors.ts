@@ -244,8 +244,8 @@ export const ERRORS = {
     ws: 'EXECUTION_ERROR',
     jsonRpc: JSONRPC.INVALID_PARAMS,
     message: (a) =>
-      `${a.request} needs a session, because tools act on an episode: call openenv/session/create (optional task_id, seed, profile) ` +
-      'and pass its session_id in params, or connect with the MCP initialize handshake and send its Mcp-Session-Id header',
+      `${a.request} needs a session (each session owns one episode): open one with openenv/session/create (optional task_id, seed, ` +
+      'profile) and pass its session_id in params, or with the MCP initialize handshake and send its Mcp-Session-Id header',
     details: [],
   }),
   CB_ERR_SESSION_OWNED_BY_SOCKET: def({
@@ -303,7 +303,7 @@ export const ERRORS = {
     status: 415,
     toolErrorType: 'invalid_args',
     ws: 'EXECUTION_ERROR',
-    jsonRpc: JSONRPC.INVALID_REQUEST,
+    jsonRpc: JSONRPC.INVALID_PARAMS,
     message: (a) =>
       `send JSON: a body with Content-Type: application/json, or a text frame on a WebSocket (got ${a.received})`,
     details: [],
@@ -321,7 +321,7 @@ export const ERRORS = {
     status: 404,
     toolErrorType: 'execution_error',
     ws: 'EXECUTION_ERROR',
-    jsonRpc: JSONRPC.METHOD_NOT_FOUND,
+    jsonRpc: JSONRPC.INTERNAL_ERROR,
     message: (a) => `no route ${a.method} ${a.path}; see /docs or /openapi.json`,
     details: [],
   }),
@@ -329,7 +329,7 @@ export const ERRORS = {
     status: 405,
     toolErrorType: 'execution_error',
     ws: 'EXECUTION_ERROR',
-    jsonRpc: JSONRPC.METHOD_NOT_FOUND,
+    jsonRpc: JSONRPC.INTERNAL_ERROR,
     message: (a) => `${a.method} ${a.path} is not allowed; use ${a.allow.join(' or ')}`,
     details: [],
   }),
@@ -337,7 +337,7 @@ export const ERRORS = {
     status: 426,
     toolErrorType: 'transport_error',
     ws: 'EXECUTION_ERROR',
-    jsonRpc: JSONRPC.INVALID_REQUEST,
+    jsonRpc: JSONRPC.INTERNAL_ERROR,
     message: (a) =>
       `${a.path} is a WebSocket endpoint: connect with a WebSocket client (ws://host:port${a.path})`,
     details: [],
