@@ -124,7 +124,8 @@ function dispatch(ctx: JsonRpcContext, method: string, params: Record<string, un
         throw new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] });
       if (s.env.episode === null)
         throw new BenchError('CB_ERR_NOT_RESET', {
-          reset_with: ctx.socketSession !== undefined ? 'a reset message on this WebSocket' : 'a new session',
+          reset_with:
+            ctx.socketSession !== undefined ? 'a reset message on this WebSocket' : 'openenv/session/create',
         });
       return callToolResult(s.env.runTool(name, params.arguments ?? {}).outcome, s.env.resultFormat);
     }

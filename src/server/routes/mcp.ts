@@ -59,6 +59,10 @@ function idOf(body: unknown): string | number | null {
 const json = (reply: FastifyReply, status: number, body: unknown): FastifyReply =>
   reply.code(status).type('application/json').send(body);
 
+/** A catalogue error as a JSON-RPC body with the error's HTTP status. */
+const fail = (reply: FastifyReply, e: BenchError, id: string | number | null = null): FastifyReply =>
+  json(reply, e.status, jsonRpcError(id, e));
+
 const mcpRoutes: FastifyPluginAsync = async (app) => {
   const { store, config } = app;
   const hosts = allowedHosts(config.MCP_ALLOWED_HOSTS);
@@ -75,15 +79,14 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (req, reply) => {
     if (hosts.length === 0) return;
     if (!validateHostHeader(req.headers.host, hosts).ok) {
-      const e = new BenchError('CB_ERR_HOST_NOT_ALLOWED', { host: req.headers.host ?? '' });
-      return json(reply, e.status, jsonRpcError(null, e));
+      return fail(reply, new BenchError('CB_ERR_HOST_NOT_ALLOWED', { host: req.headers.host ?? '' }));
     }
   });
 
   const errorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const e = frameworkError(err, req, config.MAX_BODY_BYTES);
     if (e.code === 'CB_ERR_INTERNAL') req.log.error({ err }, `${req.method} /mcp failed`);
-    return json(reply, e.status, jsonRpcError(null, e));
+    return fail(reply, e);
   };
 
   app.route({
@@ -118,7 +121,12 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
         }
         case 'session': {
           const res = await sdk.handle(route.sessionId, toFetchRequest(req), body);
-          if (res === undefined) return sessionNotFound(reply, idOf(body), route.sessionId);
+          if (res === undefined)
+            return fail(
+              reply,
+              new BenchError('CB_ERR_SESSION_NOT_FOUND', { session_id: route.sessionId }),
+              idOf(body),
+            );
           return sendFetchResponse(reply, res);
         }
       }
@@ -132,12 +140,12 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
     errorHandler,
     handler: async (req, reply) => {
       const sid = headerValue(req, 'mcp-session-id');
-      if (sid === undefined || sid === '') {
-        const e = new BenchError('CB_ERR_SESSION_REQUIRED', { request: 'DELETE /mcp' });
-        return json(reply, e.status, jsonRpcError(null, e));
-      }
+      if (sid === undefined || sid === '')
+        return fail(reply, new BenchError('CB_ERR_SESSION_REQUIRED', { request: 'DELETE /mcp' }));
       const res = await sdk.handle(sid, toFetchRequest(req), undefined);
-      if (res === undefined) return sessionNotFound(reply, null, sid);
+      // 404 is the signal for MCP clients to initialize a new session.
+      if (res === undefined)
+        return fail(reply, new BenchError('CB_ERR_SESSION_NOT_FOUND', { session_id: sid }));
       return sendFetchResponse(reply, res);
     },
   });
@@ -148,21 +156,17 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
     schema: { summary: 'MCP: no SSE stream (405); with a WebSocket upgrade, JSON-RPC frames', tags: ['mcp'] },
     handler: async (_req, reply) => {
       reply.header('allow', 'POST, DELETE');
-      const e = new BenchError('CB_ERR_METHOD_NOT_ALLOWED', {
-        method: 'GET',
-        path: '/mcp',
-        allow: ['POST', 'DELETE'],
-      });
-      return json(reply, e.status, jsonRpcError(null, e));
+      return fail(
+        reply,
+        new BenchError('CB_ERR_METHOD_NOT_ALLOWED', {
+          method: 'GET',
+          path: '/mcp',
+          allow: ['POST', 'DELETE'],
+        }),
+      );
     },
     wsHandler: mcpSocketHandler(store, app.sockets),
   });
 };
-
-/** 404 with a JSON-RPC error: the signal for MCP clients to initialize a new session. */
-function sessionNotFound(reply: FastifyReply, id: string | number | null, sid: string): FastifyReply {
-  const e = new BenchError('CB_ERR_SESSION_NOT_FOUND', { session_id: sid });
-  return json(reply, e.status, jsonRpcError(id, e));
-}
 
 export default mcpRoutes;
