@@ -37,9 +37,13 @@ export interface Issue {
   readonly msg: string;
 }
 
-/** One problem with a tool's arguments: a zod issue, or a value outside the task's limits. */
+/**
+ * One problem with a tool's arguments: a zod issue, a value outside the task's limits, or arguments that
+ * are not JSON at all (a model harness parses them before anything reaches the environment).
+ */
 export type ArgumentIssue =
   | { readonly path: readonly PropertyKey[]; readonly message: string }
+  | { readonly path: readonly []; readonly json_error: string }
   | {
       readonly path: readonly [string];
       readonly min: number;
@@ -72,9 +76,10 @@ const list = (xs: readonly string[]): string => xs.join(', ');
 
 function argumentProblem(i: ArgumentIssue): string {
   const where = i.path.length > 0 ? i.path.map(String).join('.') : '(arguments)';
-  return 'message' in i
-    ? `${where}: ${i.message}`
-    : `${where}: must be between ${i.min} and ${i.limit} (${i.max})`;
+  if ('message' in i) return `${where}: ${i.message}`;
+  if ('json_error' in i)
+    return `${where}: not valid JSON (${i.json_error}), so nothing was sent; send the arguments as one JSON object`;
+  return `${where}: must be between ${i.min} and ${i.limit} (${i.max})`;
 }
 
 export const ERRORS = {

@@ -172,13 +172,6 @@ export const Observation = z
       'observations carry tool_name, result and error. done/reward travel beside the observation on the wire.',
   );
 
-/** OpenEnv's observation triple, as HTTP replies and /ws observation frames carry it. */
-export interface StepTriple {
-  readonly observation: Record<string, unknown>;
-  readonly reward: number | null;
-  readonly done: boolean;
-}
-
 export const State = z
   .object({
     episode_id: z.string().nullable().default(null),

@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
-import { toolReplyOf } from '../../src/client/ws-client.js';
-import type { StepTriple } from '../../src/env/schemas.js';
+import {
+  type EnvConnection,
+  type ResetOptions,
+  type StepTriple,
+  type ToolReply,
+  toolReplyOf,
+} from '../../src/env/connection.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 

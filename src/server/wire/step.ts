@@ -11,7 +11,8 @@
 import type { DirectValue } from '../../core/direct-value.js';
 import type { ToolOutcome } from '../../core/episode.js';
 import type { CallToolStep, StepResult } from '../../env/environment.js';
-import type { CallToolResult, StepTriple } from '../../env/schemas.js';
+import type { StepTriple } from '../../env/connection.js';
+import type { CallToolResult } from '../../env/schemas.js';
 import { callToolResult, compactSummary, plainValue } from './results.js';
 
 /** A call_tool observation: tool_name, result and error (OpenEnv's CallToolObservation). */
