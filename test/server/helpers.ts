@@ -1,7 +1,9 @@
 /** Shared helpers for the transport tests: a quiet config, a listening app, a raw /ws probe, an HTTP EnvConnection. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import WebSocket from 'ws';
 import {
   type EnvConnection,
@@ -162,4 +164,32 @@ export class InjectEnv implements EnvConnection {
   }
 
   async close(): Promise<void> {}
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A process started by startTsx: its output so far and its exit code. */
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly out: () => string;
+  readonly err: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts a TypeScript entry point under tsx; the process is killed when the test ends, however it ends. */
+export function startTsx(t: TestContext, script: string, args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exit };
 }

@@ -1,47 +1,12 @@
 /**
  * The real entry points as processes: `src/server/main.ts` and `comtradebench serve` listen, answer, and on
- * SIGTERM close /ws sessions with 1001 and exit 0; a bad configuration exits 1 naming the variable; and
- * `comtradebench run --url` drives a live server with in-process scores. Each test owns its processes,
- * so they run concurrently (most of their time is process start-up).
+ * SIGTERM close /ws sessions with 1001 and exit 0, letting an in-flight request finish; a bad configuration
+ * exits 1 naming the variable. Each test owns its process, so they run concurrently (most of their time is
+ * process start-up).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, it, type TestContext } from 'vitest';
-import { InProcessEnv } from '../../src/env/in-process.js';
-import { reference } from '../../src/agents/reference.js';
-import { runEpisode } from '../../src/agents/runner.js';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, listen, testConfig, waitFor, WsProbe } from './helpers.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-
-/** Starts `script` under tsx; the process is killed when the test ends, however it ends. */
-function start(t: TestContext, script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
+import { describe, it } from 'vitest';
+import { type Proc, startTsx, waitFor, WsProbe } from './helpers.js';
 
 const LISTENING = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/;
 
@@ -69,7 +34,7 @@ describe.concurrent('server processes', () => {
   for (const [name, script, args, env] of entryPoints) {
     it(`${name}: listens where told; SIGTERM closes open /ws sessions with 1001 and exits 0`, async (t) => {
       const { expect } = t;
-      const p = start(t, script, args, env);
+      const p = startTsx(t, script, args, env);
       const port = await listeningPort(p);
       // Only 127.0.0.1 (HOST honoured; 0.0.0.0 would log every interface) on an ephemeral port (not the default 8000).
       expect(p.out().match(/Server listening at/g)).toHaveLength(1);
@@ -88,7 +53,7 @@ describe.concurrent('server processes', () => {
   }
 
   it('comtradebench serve with a bad --port exits 2 naming the flag', async (t) => {
-    const p = start(t, 'src/cli/main.ts', ['serve', '--port', 'eighty'], {});
+    const p = startTsx(t, 'src/cli/main.ts', ['serve', '--port', 'eighty'], {});
     t.expect(await p.exit).toBe(2);
     t.expect(p.err()).toContain("bad --port 'eighty'");
   });
@@ -96,7 +61,7 @@ describe.concurrent('server processes', () => {
   it('SIGTERM lets an in-flight request finish (its body still uploading) before exiting 0', async (t) => {
     const { expect } = t;
     // debug logs every incoming request: the test knows when the server is reading the body.
-    const p = start(t, 'src/server/main.ts', [], { ...serverEnv, LOG_LEVEL: 'debug' });
+    const p = startTsx(t, 'src/server/main.ts', [], { ...serverEnv, LOG_LEVEL: 'debug' });
     const port = await listeningPort(p);
     const body = JSON.stringify({ task_id: 'T2_multi_page', seed: 3, pad: 'x'.repeat(1 << 20) });
     const req = request({
@@ -126,53 +91,8 @@ describe.concurrent('server processes', () => {
   });
 
   it('a bad configuration exits 1 with a message naming the variable', async (t) => {
-    const p = start(t, 'src/server/main.ts', [], { ...serverEnv, MAX_CONCURRENT_ENVS: 'lots' });
+    const p = startTsx(t, 'src/server/main.ts', [], { ...serverEnv, MAX_CONCURRENT_ENVS: 'lots' });
     t.expect(await p.exit).toBe(1);
     t.expect(p.err()).toContain('configuration error: invalid MAX_CONCURRENT_ENVS="lots"');
-  });
-
-  it('comtradebench run --url runs agents against a live server over /ws with in-process scores', async (t) => {
-    const { expect } = t;
-    const app = buildApp(testConfig(), { catalog });
-    const base = await listen(app);
-    try {
-      const json = join(mkdtempSync(join(tmpdir(), 'cb-run-')), 'out.json');
-      const p = start(
-        t,
-        'src/cli/main.ts',
-        [
-          'run',
-          '--agent',
-          'reference',
-          '--tasks',
-          'T4,T6',
-          '--seeds',
-          '0..2',
-          '--concurrency',
-          '3',
-          '--url',
-          base,
-          '--no-progress',
-          '--json',
-          json,
-        ],
-        {},
-      );
-      expect(await p.exit, p.err()).toBe(0);
-      const { episodes } = JSON.parse(readFileSync(json, 'utf8')) as { episodes: unknown[] };
-      const env = new InProcessEnv(catalog);
-      const local = [];
-      for (const task_id of ['T4_rate_limit_429', 'T6_page_drift'])
-        for (const seed of [0, 1, 2]) local.push(await runEpisode(env, reference, { task_id, seed }));
-      // Episode ids, wall times and the measured tool output are the run's own; everything else is equal.
-      const comparable = (rs: unknown[]) =>
-        rs.map((r) => {
-          const { episode_id: _id, wall_time_s: _t, tool_chars: _c, ...rest } = r as Record<string, unknown>;
-          return rest;
-        });
-      expect(comparable(episodes)).toEqual(comparable(JSON.parse(JSON.stringify(local))));
-    } finally {
-      await app.close();
-    }
   });
 });
