@@ -73,6 +73,11 @@ function resolveSession(
   return mcpSession(ctx.store, sid) ?? new BenchError('CB_ERR_SESSION_NOT_FOUND', { session_id: sid });
 }
 
+/** A tools/call naming no core tool (own names only: `constructor` is no tool). */
+export function unknownTool(name: string): BenchError<'CB_ERR_UNKNOWN_TOOL'> {
+  return new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] });
+}
+
 /** Opens an MCP session and resets its episode; closes the session again if the reset fails. */
 export function openMcpSession(store: SessionStore, params: Record<string, unknown>): Session {
   const session = store.open('mcp');
@@ -120,8 +125,7 @@ function dispatch(ctx: JsonRpcContext, method: string, params: Record<string, un
       if (s === undefined) throw new BenchError('CB_ERR_SESSION_REQUIRED', { request: 'tools/call' });
       ctx.store.touch(s);
       // Checked before the call: over JSON-RPC an unknown tool is a protocol error and costs no step.
-      if (!TOOL_BY_NAME.has(name))
-        throw new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] });
+      if (!TOOL_BY_NAME.has(name)) throw unknownTool(name);
       if (s.env.episode === null)
         throw new BenchError('CB_ERR_NOT_RESET', {
           reset_with:

@@ -10,11 +10,12 @@
  * Mcp-Session-Id then gets 404, the signal for MCP clients to initialize again.
  */
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { TOOL_BY_NAME } from '../../core/tools.js';
 import { BENCHMARK_VERSION } from '../../core/versions.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError } from '../wire/errors.js';
 import { type JsonRpcError, type JsonRpcId, jsonRpcError } from '../wire/jsonrpc.js';
-import { openMcpSession } from './jsonrpc.js';
+import { openMcpSession, unknownTool } from './jsonrpc.js';
 import { registerCoreTools } from './sdk-tools.js';
 
 interface SdkSession {
@@ -29,6 +30,19 @@ function instructions(s: Session): string {
     'Call get_task_info (free) for the query, schema, budget and rules; fetch every page with fetch_page; then ' +
     'submit_results once with the cleaned rows and a run_log. This MCP session owns this one episode.'
   );
+}
+
+/**
+ * A tools/call naming no core tool, answered before the SDK sees it: the SDK looks tools up in a plain
+ * object, where `constructor` or `__proto__` would find what every object inherits.
+ */
+function unknownToolCall(body: unknown): JsonRpcError | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const { method, params, id } = body as Record<string, unknown>;
+  if (method !== 'tools/call' || typeof params !== 'object' || params === null) return null;
+  const name = (params as Record<string, unknown>).name;
+  if (typeof name !== 'string' || TOOL_BY_NAME.has(name)) return null;
+  return jsonRpcError(typeof id === 'string' || typeof id === 'number' ? id : null, unknownTool(name));
 }
 
 export class McpSdkSessions {
@@ -90,6 +104,13 @@ export class McpSdkSessions {
       return undefined;
     }
     this.store.touch(session);
+    const unknown = unknownToolCall(body);
+    if (unknown !== null) {
+      return new Response(JSON.stringify(unknown), {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId },
+      });
+    }
     return entry.transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
   }
 
