@@ -31,7 +31,7 @@ export const ConfigSchema = z.object({
   MCP_ALLOWED_HOSTS: z.string().default(''),
   /**
    * How tool results carry their value on the OpenEnv paths: `full` (upstream's shape: content text,
-   * structured_content and data) or `compact` (once, in data). See src/env/environment.ts.
+   * structured_content and data) or `compact` (once, in data). See docs/protocol.md, Result formats.
    */
   TOOL_RESULT_FORMAT: z.enum(['full', 'compact']).default('full'),
   /** Where the task files are; the package's tasks/ folder by default. */

@@ -15,7 +15,7 @@ import type { RowFormat } from './row-format.js';
 import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
 import { type EpisodeFacts, type TaskInfo, taskInfo, type TaskInfoText } from './task-info.js';
 import type { ResolvedTask } from './task-spec.js';
-import { describeIssues, TOOL_BY_NAME } from './tools.js';
+import { TOOL_BY_NAME } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
 
 export interface EpisodeOptions {
@@ -104,10 +104,10 @@ export class Episode {
     if (this.ended !== null) {
       return this.result({
         ok: false,
-        error: new BenchError(
-          'CB_ERR_EPISODE_DONE',
-          `episode ${this.episodeId} has ended (${this.ended.reason}); reset to start a new one`,
-        ),
+        error: new BenchError('CB_ERR_EPISODE_DONE', {
+          episode_id: this.episodeId,
+          end_reason: this.ended.reason,
+        }),
       });
     }
     this.stepCount += 1;
@@ -116,17 +116,14 @@ export class Episode {
     if (tool === undefined) {
       outcome = {
         ok: false,
-        error: new BenchError(
-          'CB_ERR_UNKNOWN_TOOL',
-          `unknown tool '${name}'; the tools are ${[...TOOL_BY_NAME.keys()].join(', ')}`,
-        ),
+        error: new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] }),
       };
     } else {
       const parsed = tool.input.safeParse(rawArgs ?? {});
       if (!parsed.success) {
         outcome = {
           ok: false,
-          error: new BenchError('CB_ERR_INVALID_ARGUMENT', describeIssues(name, parsed.error)),
+          error: new BenchError('CB_ERR_INVALID_ARGUMENT', { tool: name, issues: parsed.error.issues }),
         };
       } else {
         try {
@@ -219,24 +216,20 @@ export class Episode {
   ): Record<string, unknown> | DirectValue {
     const t = this.task;
     if (pageSize !== undefined && pageSize > t.max_page_size) {
-      throw new BenchError(
-        'CB_ERR_INVALID_ARGUMENT',
-        `page_size must be between 1 and max_page_size (${t.max_page_size}) for ${t.id}`,
-      );
+      throw new BenchError('CB_ERR_INVALID_ARGUMENT', {
+        tool: 'fetch_page',
+        issues: [{ path: ['page_size'], min: 1, max: t.max_page_size, limit: 'max_page_size' }],
+      });
     }
     if (waitS !== undefined && waitS > t.max_wait_s) {
-      throw new BenchError(
-        'CB_ERR_INVALID_ARGUMENT',
-        `wait_s must be between 0 and max_wait_s (${t.max_wait_s}) for ${t.id}`,
-      );
+      throw new BenchError('CB_ERR_INVALID_ARGUMENT', {
+        tool: 'fetch_page',
+        issues: [{ path: ['wait_s'], min: 0, max: t.max_wait_s, limit: 'max_wait_s' }],
+      });
     }
     const locked = this.api.pageSize;
     if (locked !== null && pageSize !== undefined && pageSize !== locked) {
-      throw new BenchError(
-        'CB_ERR_PAGE_SIZE_LOCKED',
-        `page_size is locked at ${locked} by the first fetch_page; omit page_size or pass ${locked}`,
-        { locked_page_size: locked },
-      );
+      throw new BenchError('CB_ERR_PAGE_SIZE_LOCKED', { locked_page_size: locked });
     }
     const size = locked ?? pageSize ?? t.default_page_size;
     this.api.pageSize = size;

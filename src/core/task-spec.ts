@@ -206,11 +206,11 @@ export function resolveTask(
     // An own key only: `constructor` or `__proto__` must not resolve to what every object inherits.
     const override = Object.hasOwn(spec.profiles, profile) ? spec.profiles[profile] : undefined;
     if (override === undefined) {
-      const known = [DEFAULT_PROFILE, ...Object.keys(spec.profiles)].join(', ');
-      throw new BenchError(
-        'CB_ERR_UNKNOWN_PROFILE',
-        `task ${spec.id} has no profile '${profile}' (known: ${known})`,
-      );
+      throw new BenchError('CB_ERR_UNKNOWN_PROFILE', {
+        task_id: spec.id,
+        profile,
+        known: [DEFAULT_PROFILE, ...Object.keys(spec.profiles)],
+      });
     }
     const { faults, ...fields } = override;
     sized = { ...spec, ...fields, faults: { ...spec.faults, ...faults } };

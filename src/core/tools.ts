@@ -86,15 +86,6 @@ export const TOOLS: readonly ToolDef[] = [
 ] as readonly ToolDef[];
 export const TOOL_BY_NAME: ReadonlyMap<string, ToolDef> = new Map(TOOLS.map((t) => [t.name, t]));
 
-/** A readable one-line description of the first zod issues, naming the fields. */
-export function describeIssues(tool: string, error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((i) => {
-    const where = i.path.length > 0 ? i.path.join('.') : '(arguments)';
-    return `${where}: ${i.message}`;
-  });
-  return `invalid arguments for ${tool}: ${parts.join('; ')}`;
-}
-
 /** The static parts of get_task_info: rules and formats (src/core/task-info.ts). */
 export const RULES = {
   page_size_lock:

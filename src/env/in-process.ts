@@ -9,11 +9,10 @@ import {
   type EnvConnection,
   refusedStep,
   type ResetOptions,
-  type StepTriple,
   type ToolReply,
-  toolReplyOf,
+  toolReplyOfStep,
 } from './connection.js';
-import { ComtradeEnvironment } from './environment.js';
+import { type CallToolStep, ComtradeEnvironment, type ListToolsStep } from './environment.js';
 import { saltHashOf } from './salt.js';
 import type { TaskCatalog } from './task-catalog.js';
 
@@ -49,14 +48,15 @@ export class InProcessEnv implements EnvConnection {
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
-    let step: StepTriple;
+    let step: ListToolsStep | CallToolStep;
     try {
       step = this.env.step({ type: 'call_tool', tool_name: name, arguments: args });
     } catch (e) {
       if (e instanceof BenchError) return refusedStep(e.toJSON());
       throw e;
     }
-    return toolReplyOf(step);
+    // A call_tool action always gives a call_tool step.
+    return toolReplyOfStep(step as CallToolStep);
   }
 
   async state(): Promise<Record<string, unknown>> {

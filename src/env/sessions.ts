@@ -46,7 +46,6 @@ export class SessionStore {
   private readonly ctx: EnvContext;
   private readonly now: () => number;
   private readonly keepFinished: number;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly opts: SessionStoreOptions) {
     this.now = opts.now ?? Date.now;
@@ -81,9 +80,6 @@ export class SessionStore {
   get size(): number {
     return this.live.size;
   }
-  get capacity(): number {
-    return this.opts.capacity;
-  }
   get catalog(): TaskCatalog {
     return this.opts.catalog;
   }
@@ -91,11 +87,10 @@ export class SessionStore {
   /** Opens a session, or throws CB_ERR_CAPACITY naming the limit. */
   open(kind: SessionKind, id: string = randomUUID()): Session {
     if (this.live.size >= this.opts.capacity) {
-      throw new BenchError(
-        'CB_ERR_CAPACITY',
-        `Server at capacity: ${this.live.size}/${this.opts.capacity} sessions active. Cannot accept new connections.`,
-        { active_sessions: this.live.size, max_sessions: this.opts.capacity },
-      );
+      throw new BenchError('CB_ERR_CAPACITY', {
+        active_sessions: this.live.size,
+        max_sessions: this.opts.capacity,
+      });
     }
     const s: Session = { id, kind, env: new ComtradeEnvironment(this.ctx), lastActiveMs: this.now() };
     this.live.set(id, s);
@@ -140,10 +135,7 @@ export class SessionStore {
   httpReset(body: unknown): { session: Session; result: ReturnType<ComtradeEnvironment['reset']> } {
     const requested = (body as { episode_id?: unknown } | null)?.episode_id;
     if (typeof requested === 'string' && this.episodeOwner(requested) !== undefined) {
-      throw new BenchError(
-        'CB_ERR_EPISODE_CONFLICT',
-        `episode_id '${requested}' is a live episode; choose another id or omit it`,
-      );
+      throw new BenchError('CB_ERR_EPISODE_CONFLICT', { episode_id: requested });
     }
     const session = this.open('http', randomUUID());
     try {
@@ -165,17 +157,11 @@ export class SessionStore {
   /** The HTTP episode with this id (live or recently finished); errors name the fix. */
   httpEpisode(episodeId: string | undefined): Session {
     if (episodeId === undefined || episodeId === '') {
-      throw new BenchError(
-        'CB_ERR_EPISODE_ID_REQUIRED',
-        'HTTP episodes are addressed by episode_id: pass the episode_id returned by POST /reset in the body, as ?episode_id=, or as the X-Episode-Id header',
-      );
+      throw new BenchError('CB_ERR_EPISODE_ID_REQUIRED');
     }
     const s = this.live.get(episodeId) ?? this.finished.get(episodeId);
     if (s === undefined || s.kind !== 'http') {
-      throw new BenchError(
-        'CB_ERR_EPISODE_NOT_FOUND',
-        `no HTTP episode '${episodeId}' (it never existed, or was reaped); POST /reset to start one`,
-      );
+      throw new BenchError('CB_ERR_EPISODE_NOT_FOUND', { episode_id: episodeId });
     }
     return s;
   }
@@ -193,33 +179,30 @@ export class SessionStore {
 
   // ---- Idle reaper ----
 
-  /** Closes sessions idle longer than the timeout; returns how many. `onReap` lets transports close sockets. */
-  reap(onReap?: (s: Session) => void): number {
+  /** How often the idle reaper should run: max(timeout/4, 5 s), as upstream OpenEnv does. */
+  get reapEveryMs(): number {
+    return Math.max(this.opts.idleTimeoutMs / 4, 5000);
+  }
+
+  /**
+   * Closes sessions idle longer than the timeout (their episodes end as idle_timeout) and returns them,
+   * so that transports can close their sockets. The server runs it every reapEveryMs.
+   */
+  reap(): Session[] {
     const cutoff = this.now() - this.opts.idleTimeoutMs;
-    let n = 0;
+    const reaped: Session[] = [];
     for (const s of [...this.live.values()]) {
       if (s.lastActiveMs <= cutoff) {
         this.close(s.id, 'idle_timeout');
         if (s.kind === 'http') this.finished.set(s.id, s);
-        onReap?.(s);
-        n += 1;
+        reaped.push(s);
       }
     }
-    return n;
+    return reaped;
   }
 
-  /** Runs the reaper every max(timeout/4, 5 s), as upstream does. */
-  startReaper(onReap?: (s: Session) => void): void {
-    if (this.timer !== null) return;
-    const every = Math.max(this.opts.idleTimeoutMs / 4, 5000);
-    this.timer = setInterval(() => this.reap(onReap), every);
-    this.timer.unref();
-  }
-
-  /** Stops the reaper and closes every session (shutdown). */
+  /** Closes every session (shutdown). */
   closeAll(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
     for (const id of [...this.live.keys()]) this.close(id, 'closed');
   }
 

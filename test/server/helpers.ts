@@ -1,10 +1,17 @@
 /** Shared helpers for the transport tests: a quiet config, a listening app, a raw /ws probe, an HTTP EnvConnection. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
-import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
+import {
+  type EnvConnection,
+  type ResetOptions,
+  type StepTriple,
+  type ToolReply,
+  toolReplyOf,
+} from '../../src/env/connection.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 
@@ -76,18 +83,19 @@ export class WsProbe {
     return this.next();
   }
 
-  /** True when nothing arrives within `ms` (for "no reply" checks). */
-  async silentFor(ms: number): Promise<boolean> {
-    if (this.inbox.length > 0) return false;
-    return new Promise((resolve) => {
-      const w = () => resolve(false);
-      this.waiters.push(w);
-      setTimeout(() => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(i >= 0);
-      }, ms);
-    });
+  /** Frames received and not yet read. */
+  get unread(): number {
+    return this.inbox.length;
+  }
+}
+
+/** Polls `cond` every 10 ms until it holds, failing after `timeoutMs` (no fixed sleeps in tests). */
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms: ${cond.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -156,4 +164,32 @@ export class InjectEnv implements EnvConnection {
   }
 
   async close(): Promise<void> {}
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A process started by startTsx: its output so far and its exit code. */
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly out: () => string;
+  readonly err: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts a TypeScript entry point under tsx; the process is killed when the test ends, however it ends. */
+export function startTsx(t: TestContext, script: string, args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exit };
 }

@@ -155,9 +155,13 @@ describe('POST /step and GET /state', () => {
     expectError(
       await call(app, 'POST', '/step', { action: getInfo, episode_id: id }, { 'x-episode-id': 'other' }),
       422,
-      'CB_ERR_VALIDATION',
+      'CB_ERR_EPISODE_ID_AMBIGUOUS',
     );
-    expectError(await call(app, 'GET', `/state?episode_id=${id}&episode_id=${id}`), 422, 'CB_ERR_VALIDATION');
+    expectError(
+      await call(app, 'GET', `/state?episode_id=${id}&episode_id=${id}`),
+      422,
+      'CB_ERR_EPISODE_ID_AMBIGUOUS',
+    );
   });
 
   it('reports tool-level problems inside the observation, as OpenEnv MCP does', async () => {

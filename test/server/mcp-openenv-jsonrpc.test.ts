@@ -1,5 +1,5 @@
 /**
- * OpenEnv's JSON-RPC on POST /mcp (spec §4.2/§4.3): every method and error code, through app.inject.
+ * OpenEnv's JSON-RPC on POST /mcp (docs/protocol.md, /mcp): every method and error code, through app.inject.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Json, type McpTestApp, mcpTestApp, rpc } from './mcp-test-app.js';

@@ -1,26 +1,28 @@
 /**
  * The /web page (ENABLE_WEB_INTERFACE=true; the Hugging Face Space opens it through base_path: /web): one
  * shared web episode driven by POST /web/reset, POST /web/step and GET /web/state, like upstream's JSON
- * routes for custom UIs. The web episode is an ordinary HTTP episode (same capacity, reaper and rules).
+ * routes for custom UIs (docs/protocol.md, /web). The web episode is an ordinary HTTP episode (same
+ * capacity, reaper and rules).
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { BenchError } from '../../core/errors.js';
-import { validationError } from '../../env/environment.js';
-import type { Session, SessionStore } from '../../env/sessions.js';
-import type { TaskCatalog } from '../../env/task-catalog.js';
+import type { StepResult } from '../../env/environment.js';
+import { parseEnvelope } from '../../env/schemas.js';
+import type { Session } from '../../env/sessions.js';
 import { environmentMetadata } from '../metadata.js';
-import { StepRequest, stepEpisode } from './http.js';
+import { stepRequestEnvelope } from '../wire/envelopes.js';
+import { stepJson } from '../wire/step.js';
+import { stepEpisode } from './http.js';
 
-export interface WebRoutesOptions {
-  readonly store: SessionStore;
-  readonly catalog: TaskCatalog;
-}
+const sendStep = (reply: FastifyReply, r: StepResult): FastifyReply =>
+  reply.type('application/json; charset=utf-8').send(stepJson(r));
 
-export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { store }) => {
+const webRoutes: FastifyPluginAsync = async (app) => {
+  const { store } = app;
   let current: string | null = null;
   const episode = (): Session => {
     if (current === null)
-      throw new BenchError('CB_ERR_NOT_RESET', 'no web episode yet: press Reset (POST /web/reset) first');
+      throw new BenchError('CB_ERR_NOT_RESET', { reset_with: 'the Reset button, POST /web/reset' });
     return store.httpEpisode(current);
   };
   const metadata = environmentMetadata();
@@ -31,19 +33,20 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { sto
     reply.type('text/html; charset=utf-8').send(PAGE),
   );
   app.get('/web/metadata', async () => metadata);
-  app.post('/web/reset', async (req) => {
+  app.post('/web/reset', async (req, reply) => {
     if (current !== null) store.close(current);
     const { session, result } = store.httpReset(req.body ?? {});
     current = session.id;
-    return result;
+    return sendStep(reply, result);
   });
-  app.post('/web/step', async (req) => {
-    const parsed = StepRequest.safeParse(req.body);
-    if (!parsed.success) throw validationError('step request', parsed.error);
-    return stepEpisode(store, episode(), parsed.data.action);
+  app.post('/web/step', async (req, reply) => {
+    const { action } = parseEnvelope(stepRequestEnvelope, req.body);
+    return sendStep(reply, stepEpisode(store, episode(), action));
   });
   app.get('/web/state', async () => episode().env.state());
 };
+
+export default webRoutes;
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
