@@ -8,8 +8,6 @@ import { DIMENSIONS } from '../../src/core/judge/index.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import { catalog, DIMENSION_MAX, run, SEEDS, TASK_IDS } from './helpers.js';
 
-const LLM_SEEDS = [0, 1, 2, 3, 4];
-
 describe('the reference solver scores exactly 100', () => {
   for (const taskId of TASK_IDS) {
     it(`${taskId}: every seed scores 100 with R* requests in T*`, async () => {
@@ -29,7 +27,7 @@ describe('the reference solver scores exactly 100', () => {
     });
 
     it(`${taskId}: the llm profile also scores 100 with R* requests in T*`, async () => {
-      for (const seed of LLM_SEEDS) {
+      for (const seed of SEEDS) {
         const { result } = await run('reference', taskId, seed, 'llm');
         const task = catalog.resolve(taskId, 'llm');
         const inst = deriveInstance(task, seed);
