@@ -230,11 +230,6 @@ function digits(s: string, from: number, to: number): number {
   return v;
 }
 
-/** Primary key string of a row (fields already validated). */
-export function keyOf(r: Pick<TradeRow, (typeof PRIMARY_KEY)[number]>): string {
-  return `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
-}
-
 /** Totals row number `t` of the instance, with its block sums; with `rowId`, as served. */
 export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
   const info = inst.totals[t]!;
