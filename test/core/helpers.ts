@@ -1,4 +1,7 @@
-/** Shared test helpers: the catalogue, the agent registry, the seeds, and episode runners that keep the core episode. */
+/**
+ * Shared test helpers: the catalogue, the agent registry, the seeds, and episode runners that keep the core
+ * episode.
+ */
 import { InProcessEnv } from '../../src/agents/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';
@@ -16,7 +19,7 @@ export const TASK_IDS = catalog.ids;
  * The seeds of every seeded property ("on every seed" means every seed of this list). `npm test` checks a
  * sample of four, spread over the sweep's range with both parities (some tests salt odd seeds);
  * `npm run test:sweep` sets CB_TEST_SWEEP=1 and runs test/core again with seeds 0..19 (docs/benchmark.md,
- * "Tests"). A new seeded property takes its seeds from here, so it runs in both.
+ * section 10). A new seeded property takes its seeds from here, so it runs in both.
  */
 export const SWEEP = process.env.CB_TEST_SWEEP === '1';
 export const SWEEP_SEEDS: readonly number[] = Array.from({ length: 20 }, (_, i) => i);

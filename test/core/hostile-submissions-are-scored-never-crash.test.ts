@@ -1,7 +1,8 @@
 /**
- * Judge property 7: hostile submissions (bad JSONL lines, wrong types, huge or non-finite numbers, non-object
- * rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside the envelope is scored and counted
- * in the breakdown; envelope errors are invalid-argument errors after which the agent may submit again.
+ * Judge property 7 (docs/benchmark.md, section 9): hostile submissions (bad JSONL lines, wrong types, huge or
+ * non-finite numbers, non-object rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside
+ * the envelope is scored and counted in the breakdown; envelope errors are invalid-argument errors after
+ * which the agent may submit again.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';

@@ -1,8 +1,8 @@
 /**
- * Judge property 2 for key-enumerator: submitting every plausible key of the query (about 180,000 key-only
- * rows, just under max_submission_bytes) without fetching anything scores <= 5 on every seed. Each of these
- * submissions takes a few hundred milliseconds to judge, so there is one test per (task, seed), and the
- * tasks are split over two test files that run in parallel.
+ * Judge property 2 (docs/benchmark.md, section 9) for key-enumerator: submitting every plausible key of the
+ * query (about 180,000 key-only rows, just under max_submission_bytes) without fetching anything scores <= 5
+ * on every seed. Each of these submissions takes a few hundred milliseconds to judge, so there is one test
+ * per (task, seed), and the tasks are split over two test files that run in parallel.
  */
 import { describe, expect, it } from 'vitest';
 import { run, SEEDS } from './helpers.js';

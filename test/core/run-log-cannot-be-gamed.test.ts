@@ -1,11 +1,12 @@
 /**
- * Judge property 3: keyword stuffing never raises a score and fabricated log events lower it.
+ * Judge property 3 (docs/benchmark.md, section 9): keyword stuffing never raises a score and fabricated log
+ * events lower it.
  *
  * Stuffing changes nothing: keyword-stuffer (the reference solver with a stuffed run log) gets exactly the
  * reference's breakdown, and a flawed agent (no-retry, below 100 on its tasks) gets exactly its own score
  * with a stuffed log, so the test would fail if stuffed words earned (or cost) anything. A log of stuffing
- * alone holds no request event: it scores what no log scores. fake-log (fabricated events) is strictly
- * below the reference, through faithfulness alone.
+ * alone holds no request event: it scores what no log scores. fake-log (fabricated events) is strictly below
+ * the reference, through faithfulness alone.
  */
 import { describe, expect, it } from 'vitest';
 import { STUFFING, stuffRunLog } from '../../src/agents/personas/keyword-stuffer.js';
