@@ -86,7 +86,8 @@ export function client(
 /**
  * The same client against our server and against the floor, both processes started together and their
  * windows alternated (ours, floor, floor, ours, ...), so that run i of each is measured side by side in
- * time and a slow phase of the machine lands on both. Resolves with [ours, floor].
+ * time and a slow phase of the machine lands on both, h.p.runs windows of `windowS` seconds each.
+ * Resolves with [ours, floor].
  */
 export async function paired(
   h: Harness,
@@ -94,10 +95,11 @@ export async function paired(
   args: Record<string, unknown>,
   ours: Server,
   floor: Server,
-  runs: number,
-  timeoutS: number,
+  windowS: number,
   label: string,
 ): Promise<[WorkerEvent, WorkerEvent]> {
+  const runs = h.p.runs;
+  const timeoutS = 60 + runs * windowS * 3;
   const control = (server: Server, tag: string) => {
     let ready!: () => void;
     const readyP = new Promise<void>((r) => {
@@ -139,6 +141,24 @@ export async function paired(
     for (const side of order) await Promise.race([side.window(), failed]);
   }
   return Promise.all([a.result, b.result]);
+}
+
+/**
+ * Fails the section when our run or the floor's reports a problem: `problem` describes it (appended to
+ * "ours" or "floor") or returns null.
+ */
+export function requireClean(
+  ours: WorkerEvent,
+  floor: WorkerEvent,
+  problem: (e: WorkerEvent) => string | null,
+): void {
+  for (const [who, e] of [
+    ['ours', ours],
+    ['floor', floor],
+  ] as const) {
+    const p = problem(e);
+    if (p !== null) throw new Error(`${who}${p}`);
+  }
 }
 
 /** Rows for one load scenario measured on our server and on the floor with the same client. */

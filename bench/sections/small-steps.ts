@@ -11,6 +11,7 @@ import {
   loadRows,
   paired,
   realServer,
+  requireClean,
   type RunRecord,
   windowArgs,
 } from '../lib/harness.js';
@@ -33,23 +34,18 @@ export async function smallSteps(h: Harness, which: { ws: boolean; http: boolean
       const S = `WebSocket small steps (lockstep get_task_info via call_tool, ${Buffer.byteLength(replies.ws_step)} B replies, TOOL_RESULT_FORMAT=full)`;
       for (const sessions of p.wsSteps.sessions) {
         const args = { sessions, resetEvery: p.wsSteps.resetEvery, ...windowArgs(p, p.wsSteps) };
-        const timeout = 60 + p.runs * p.wsSteps.windowS * 3;
         const [ours, fl] = await paired(
           h,
           'ws-steps',
           args,
           server,
           floor,
-          p.runs,
-          timeout,
+          p.wsSteps.windowS,
           `ws-steps-${sessions}`,
         );
-        for (const [who, e] of [
-          ['ours', ours],
-          ['floor', fl],
-        ] as const)
-          if ((e.bad_replies as number) > 0)
-            throw new Error(`${who}: ${e.bad_replies as number} replies were not observations`);
+        requireClean(ours, fl, (e) =>
+          (e.bad_replies as number) > 0 ? `: ${e.bad_replies as number} replies were not observations` : null,
+        );
         raw[`ws_${sessions}`] = { ours, floor: fl };
         out.rows.push(
           ...loadRows(
@@ -75,13 +71,8 @@ export async function smallSteps(h: Harness, which: { ws: boolean; http: boolean
       const S = `HTTP small steps (stateful POST /step get_task_info, keep-alive, ${Buffer.byteLength(replies.http_step)} B replies)`;
       const c = p.http.connections;
       const args = { connections: c, resetEvery: p.http.resetEvery, ...windowArgs(p, p.http) };
-      const timeout = 60 + p.runs * p.http.windowS * 3;
-      const [ours, fl] = await paired(h, 'http-steps', args, server, floor, p.runs, timeout, `http-${c}`);
-      for (const [who, e] of [
-        ['ours', ours],
-        ['floor', fl],
-      ] as const)
-        if ((e.bad_replies as number) > 0) throw new Error(`${who}: ${e.first_bad as string}`);
+      const [ours, fl] = await paired(h, 'http-steps', args, server, floor, p.http.windowS, `http-${c}`);
+      requireClean(ours, fl, (e) => ((e.bad_replies as number) > 0 ? `: ${e.first_bad as string}` : null));
       raw[`http_${c}`] = { ours, floor: fl };
       out.rows.push(
         ...loadRows(

@@ -12,6 +12,7 @@ import {
   loadRows,
   paired,
   realServer,
+  requireClean,
   type RunRecord,
   windowArgs,
 } from '../lib/harness.js';
@@ -63,23 +64,18 @@ export async function wsEpisodes(h: Harness): Promise<void> {
           recordFile: recFile,
           ...windowArgs(p, p.wsEpisodes),
         };
-        const timeout = 60 + p.runs * p.wsEpisodes.windowS * 3;
         const [ours, fl] = await paired(
           h,
           'ws-episodes',
           args,
           server,
           floor,
-          p.runs,
-          timeout,
+          p.wsEpisodes.windowS,
           `ws-episodes-${format}-${mode}-${sessions}`,
         );
-        for (const [who, e] of [
-          ['ours', ours],
-          ['floor', fl],
-        ] as const)
-          if ((e.failures as number) > 0)
-            throw new Error(`${who} ${mode} ${sessions} sessions: ${e.first_failure as string}`);
+        requireClean(ours, fl, (e) =>
+          (e.failures as number) > 0 ? ` ${mode} ${sessions} sessions: ${e.first_failure as string}` : null,
+        );
         raw[`${format}_${mode}_${sessions}`] = { ours, floor: fl };
         out.rows.push(
           ...loadRows(
