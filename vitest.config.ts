@@ -10,7 +10,9 @@ import { defineConfig } from 'vitest/config';
  * cores). test/core shares one module graph per worker (isolate: false): the core keeps no process-global
  * state, so a file that changed another's results would fail (the golden-hash and determinism tests run in
  * the same workers), and importing the project once per worker instead of once per file saves most of the
- * import time. Everything else (servers, sockets, fake timers) keeps a fresh module graph per file.
+ * import time. Everything else (servers, sockets, fake timers) keeps a fresh module graph per file, and runs
+ * after test/core (groupOrder), so that timing-bound transport tests do not run beside the suite's own
+ * CPU-bound seed loops.
  */
 export default defineConfig({
   test: {
@@ -21,11 +23,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['test/core/**/*.test.ts'], isolate: false },
+        test: {
+          name: 'core',
+          include: ['test/core/**/*.test.ts'],
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
-        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: ['test/core/**'] },
+        test: {
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/core/**'],
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
