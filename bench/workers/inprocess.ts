@@ -3,7 +3,7 @@
  * serialisation), pinned to one core by the harness. Mixed T1-T10 (task i mod 10, a fresh seed per episode)
  * and per task; episodes/s and rows/s (rows = N of each episode) per run.
  */
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { reference } from '../../src/agents/reference.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { loadTasks } from '../../src/env/task-catalog.js';

@@ -1,33 +1,22 @@
-/** Runs one agent for one episode on any EnvConnection and reports the result row. */
-import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
+/** Runs one agent for one episode on any EnvConnection and reports its result record. */
 import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
+import { breakdownOf, type EpisodeOutcome, outcomeOf } from '../results/record.js';
 import type { Agent } from './types.js';
 
-export interface EpisodeResult {
-  readonly task_id: string;
-  readonly seed: number;
-  readonly profile: string;
-  readonly agent: string;
-  readonly score: number;
-  /** Points per dimension. */
-  readonly dimensions: Record<Dimension, number>;
-  readonly requests: number;
-  readonly virtual_time_s: number;
-  readonly end_reason: string;
-  readonly benchmark_version: string;
-  readonly judge_version: string;
-  readonly task_hash: string;
-  readonly evidence: Record<string, number | string>;
-}
+/** What a scripted agent achieved in an episode (src/results/record.ts). */
+export type EpisodeResult = EpisodeOutcome;
 
-const ZERO = Object.fromEntries(DIMENSIONS.map((d) => [d, 0])) as Record<Dimension, number>;
+export interface RunEpisodeOptions {
+  readonly repeat?: number;
+}
 
 export async function runEpisode(
   env: EnvConnection,
   agent: Agent,
   opts: ResetOptions,
+  extra: RunEpisodeOptions = {},
 ): Promise<EpisodeResult> {
-  const info = await env.reset(opts);
+  const observation = await env.reset(opts);
   let final: ToolReply | null = null;
   const watched: EnvConnection = {
     reset: (o) => env.reset(o),
@@ -39,46 +28,7 @@ export async function runEpisode(
     },
   };
   await agent.run(watched);
-  const end = final as ToolReply | null;
-  const breakdown = end?.value?.breakdown as
-    | {
-        score: number;
-        end_reason: string;
-        dimensions: Record<Dimension, { points: number }>;
-        evidence: Record<string, number | string>;
-      }
-    | undefined;
-  const base = {
-    task_id: info.task_id as string,
-    seed: info.seed as number,
-    profile: info.profile as string,
-    agent: agent.name,
-    benchmark_version: info.benchmark_version as string,
-    judge_version: info.judge_version as string,
-    task_hash: info.task_hash as string,
-  };
-  if (breakdown === undefined) {
-    const value = end?.value ?? {};
-    return {
-      ...base,
-      score: 0,
-      dimensions: { ...ZERO },
-      requests: 0,
-      virtual_time_s: (value.virtual_time_s as number) ?? 0,
-      end_reason: end === null ? 'not_ended' : 'step_limit',
-      evidence: {},
-    };
-  }
-  return {
-    ...base,
-    score: breakdown.score,
-    dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, breakdown.dimensions[d].points])) as Record<
-      Dimension,
-      number
-    >,
-    requests: breakdown.evidence.r as number,
-    virtual_time_s: breakdown.evidence.t_s as number,
-    end_reason: breakdown.end_reason,
-    evidence: breakdown.evidence,
-  };
+  // Requests and time of an episode that did not end in a submission come from its state.
+  const state = breakdownOf(final) === null && env.state !== undefined ? await env.state() : null;
+  return outcomeOf(observation, final, state, { agent: agent.name, repeat: extra.repeat ?? 0 });
 }

@@ -1,5 +1,7 @@
 /** Parsing of CLI selections: task lists and seed ranges. Errors name the bad value and the accepted form. */
+import { BenchError } from '../core/errors.js';
 import { MAX_SEED } from '../core/versions.js';
+import type { TaskCatalog } from '../env/task-catalog.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -40,4 +42,41 @@ export function parseSeeds(spec: string): number[] {
 function checkSeed(s: number, text: string): number {
   if (s > MAX_SEED) throw new UsageError(`seed '${text}' is above ${MAX_SEED}`);
   return s;
+}
+
+/** An integer flag within [min, max]; the error names the flag. */
+export function intFlag(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+/** A number flag within [min, max]; the error names the flag. */
+export function numberFlag(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+/** A --url for a live server: ws(s)://, http(s):// or a bare host:port (ws). */
+export function serverUrl(raw: string): string {
+  const url = raw.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (url === '' || (scheme !== undefined && !['ws', 'wss', 'http', 'https'].includes(scheme)))
+    throw new UsageError(`--url must be ws://host:port or http://host:port (https/wss too), got '${raw}'`);
+  return url;
+}
+
+/** Checks that every task has the --profile asked for. */
+export function checkProfile(catalog: TaskCatalog, taskIds: readonly string[], profile: string): void {
+  for (const id of taskIds) {
+    try {
+      catalog.resolve(id, profile);
+    } catch (e) {
+      if (e instanceof BenchError) throw new UsageError(`--profile: ${e.message}`);
+      throw e;
+    }
+  }
 }

@@ -1,11 +1,22 @@
 /**
  * A remote environment over OpenEnv's /ws session protocol, as the upstream Python EnvClient speaks it:
  * lockstep request/reply, reset with {task_id, seed, profile}, and tools through `step` call_tool actions.
- * Agents use it through EnvConnection exactly like InProcessEnv, so the same agent gives the same scores.
+ * Agents use it through EnvConnection exactly like InProcessEnv (src/env/in-process.ts), and replies are
+ * mapped by the same toolReplyOf, so the same agent gives the same scores and sees the same replies.
  */
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../env/connection.js';
-import { ERRORS } from '../core/errors.js';
+import {
+  type EnvConnection,
+  MissingToolResult,
+  refusedStep,
+  type ResetOptions,
+  type StepTriple,
+  type ToolErrorValue,
+  type ToolReply,
+  toolReplyOf,
+} from '../env/connection.js';
+
+export { type StepTriple, toolReplyOf } from '../env/connection.js';
 
 /** Like the Python client: strip a trailing /, http(s) -> ws(s), no scheme -> ws, then append /ws. */
 export function wsUrlOf(base: string): string {
@@ -26,56 +37,6 @@ export class RemoteEnvError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The OpenEnv observation triple of a call_tool step. */
-export interface StepTriple {
-  readonly observation: Record<string, unknown>;
-  readonly reward: number | null;
-  readonly done: boolean;
-}
-
-/** The catalogue code of a framework-level tool error type, when exactly one code has it (tool_not_found). */
-function codeOfErrorType(errorType: string): string {
-  const codes = Object.entries(ERRORS).filter(([, d]) => d.toolErrorType === errorType);
-  return codes.length === 1 ? codes[0]![0] : errorType;
-}
-
-/**
- * A call_tool step's triple as a ToolReply, the way InProcessEnv reports it: the structured value, or the
- * tool error (from an is_error result, or the observation's framework error), done, and the reward when
- * the step ended the episode (null before, as in-process).
- */
-export function toolReplyOf(t: StepTriple): ToolReply {
-  const obs = t.observation;
-  const reward = t.done ? t.reward : null;
-  const fwError = obs.error as { error_type: string; message: string } | null | undefined;
-  if (fwError)
-    return {
-      value: null,
-      error: { code: codeOfErrorType(fwError.error_type), message: fwError.message },
-      done: t.done,
-      reward,
-    };
-  const result = obs.result as
-    | { structured_content?: Record<string, unknown> | null; data?: unknown; is_error?: boolean }
-    | null
-    | undefined;
-  if (result === null || result === undefined)
-    throw new RemoteEnvError('the step observation has no tool result', 'PROTOCOL_ERROR', {
-      observation: obs,
-    });
-  const value = (result.structured_content ?? result.data ?? null) as Record<string, unknown> | null;
-  if (result.is_error) {
-    const e = (value?.error ?? {}) as { code?: string; message?: string };
-    return {
-      value: null,
-      error: { code: e.code ?? 'CB_ERR_INTERNAL', message: e.message ?? 'tool error' },
-      done: t.done,
-      reward,
-    };
-  }
-  return { value, error: null, done: t.done, reward };
 }
 
 interface Frame {
@@ -182,6 +143,7 @@ export class RemoteEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) data.profile = opts.profile;
+    if (opts.episode_id !== undefined) data.episode_id = opts.episode_id;
     if (this.resultFormat !== undefined) data.result_format = this.resultFormat;
     const t = (await this.expect({ type: 'reset', data }, 'observation')) as unknown as StepTriple;
     return t.observation;
@@ -192,8 +154,28 @@ export class RemoteEnv implements EnvConnection {
     return (await this.expect({ type: 'step', data: action }, 'observation')) as unknown as StepTriple;
   }
 
+  /**
+   * A tool call as a call_tool step. A step the server refuses as a whole (VALIDATION_ERROR for its
+   * envelope, EXECUTION_ERROR after the end) comes back as the same tool error an in-process call gives.
+   */
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
-    return toolReplyOf(await this.step({ type: 'call_tool', tool_name: name, arguments: args }));
+    const frame = await this.request({
+      type: 'step',
+      data: { type: 'call_tool', tool_name: name, arguments: args },
+    });
+    if (frame.type === 'error') {
+      const refused = refusedError(frame);
+      if (refused === null) throw errorOf(frame);
+      return refusedStep(refused);
+    }
+    if (frame.type !== 'observation' || frame.data === undefined)
+      throw new RemoteEnvError(`expected an 'observation' reply, got '${frame.type}'`, 'PROTOCOL_ERROR');
+    try {
+      return toolReplyOf(frame.data as unknown as StepTriple);
+    } catch (e) {
+      if (!(e instanceof MissingToolResult)) throw e;
+      throw new RemoteEnvError(e.message, 'PROTOCOL_ERROR', { observation: e.observation });
+    }
   }
 
   async state(): Promise<Record<string, unknown>> {
@@ -214,6 +196,19 @@ export class RemoteEnv implements EnvConnection {
     await closed;
     clearTimeout(timer);
   }
+}
+
+/** Step error frames that refuse the one step and keep the session: the step's typed error, as in-process. */
+const REFUSED_STEP = new Set(['VALIDATION_ERROR', 'EXECUTION_ERROR']);
+
+/**
+ * The catalogue error of a refused step, rebuilt from its frame (`cb_code`; a VALIDATION_ERROR frame
+ * carries the error's own message as `detail`), or null for any other frame.
+ */
+function refusedError(frame: Frame): ToolErrorValue | null {
+  const { message, code, cb_code, detail, ...details } = frame.data ?? {};
+  if (!REFUSED_STEP.has(String(code)) || typeof cb_code !== 'string') return null;
+  return { code: cb_code, message: String(detail ?? message), ...details };
 }
 
 function errorOf(frame: Frame): RemoteEnvError {

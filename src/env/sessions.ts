@@ -5,13 +5,14 @@
  * (task_id, episode_id). Finished HTTP episodes stop counting against capacity but stay readable
  * (state, breakdown) in a bounded recent list.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JsonTemplate } from '../core/direct-value.js';
 import { taskInfoTemplate } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
 import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
+import { saltHashOf } from './salt.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
 
@@ -55,7 +56,7 @@ export class SessionStore {
     this.ctx = {
       catalog: opts.catalog,
       salt,
-      saltHash: salt === '' ? null : createHash('sha256').update(salt).digest('hex').slice(0, 16),
+      saltHash: saltHashOf(salt),
       resultFormat: opts.resultFormat ?? 'full',
       infoTemplate: (task) => {
         let t = this.infoTemplates.get(task);

@@ -54,7 +54,7 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
       if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.runTool(name, args));
       return r.outcome.ok
         ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
-        : { value: null, error: r.outcome.error, done: r.done, reward: r.reward };
+        : { value: null, error: r.outcome.error.toJSON(), done: r.done, reward: r.reward };
     },
     close: async () => undefined,
   };

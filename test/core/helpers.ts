@@ -2,7 +2,7 @@
  * Shared test helpers: the catalogue, the agent registry, the seeds, and episode runners that keep the core
  * episode.
  */
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';
 import type { Agent } from '../../src/agents/types.js';

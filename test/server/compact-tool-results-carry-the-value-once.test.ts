@@ -4,7 +4,7 @@
  * result_format overrides the server's default for that episode.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { reference } from '../../src/agents/reference.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { connectRemote } from '../../src/client/ws-client.js';

@@ -3,7 +3,7 @@
  * scores exactly as in-process; and the 16 MiB default limits hold on both transports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { solve } from '../../src/agents/solver.js';
 import type { Agent } from '../../src/agents/types.js';

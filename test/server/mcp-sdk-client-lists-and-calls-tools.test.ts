@@ -4,7 +4,7 @@
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { solve } from '../../src/agents/solver.js';
 import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
 import { type Json, type McpTestApp, mcpTestApp, tasks } from './mcp-test-app.js';

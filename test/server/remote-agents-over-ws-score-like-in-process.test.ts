@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { InProcessEnv } from '../../src/agents/in-process.js';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { agents } from '../../src/agents/index.js';
 import { reference } from '../../src/agents/reference.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';

@@ -1,0 +1,133 @@
+/**
+ * Scripted "models" for the fake provider: policies that read the conversation they are sent (the reset
+ * observation and every tool reply) and decide the next tool call from it, as a model would. Nothing is
+ * canned: each answer depends on what the environment replied.
+ */
+import type { Script, Turn, WireMessage } from './fake-provider.js';
+
+type Json = Record<string, unknown>;
+
+/** A tool call the model made and the environment's reply to it (args null: the arguments were not JSON). */
+interface Exchange {
+  readonly name: string;
+  readonly args: Json | null;
+  readonly reply: Json;
+}
+
+/** The reset observation (the first user message's JSON) and every exchange so far, in order. */
+export function readConversation(messages: readonly WireMessage[]): { info: Json; exchanges: Exchange[] } {
+  const first = messages.find((m) => m.role === 'user')!.content!;
+  const info = JSON.parse(first.slice(first.indexOf('{'))) as Json;
+  const replies = new Map<string, string>();
+  for (const m of messages) if (m.role === 'tool') replies.set(m.tool_call_id!, m.content!);
+  const exchanges: Exchange[] = [];
+  for (const m of messages) {
+    for (const c of m.role === 'assistant' ? (m.tool_calls ?? []) : []) {
+      const reply = replies.get(c.id);
+      if (reply === undefined) continue;
+      let args: Json | null = null;
+      try {
+        args = JSON.parse(c.function.arguments) as Json;
+      } catch {
+        args = null;
+      }
+      exchanges.push({ name: c.function.name, args, reply: JSON.parse(reply) as Json });
+    }
+  }
+  return { info, exchanges };
+}
+
+/** A page's rows as objects, whether they come as objects or as arrays under a `columns` header. */
+export function rowsOf(page: Json): Json[] {
+  const rows = page.rows as unknown[];
+  const columns = page.columns;
+  if (!Array.isArray(columns)) return rows as Json[];
+  return rows.map((r) => Object.fromEntries(columns.map((c: string, i) => [c, (r as unknown[])[i]])));
+}
+
+const call = (name: string, args: Json): Turn => ({ calls: [{ name, arguments: JSON.stringify(args) }] });
+
+export interface PolicyOptions {
+  /** Retry a 429 (after retry_after_s) or a 500 on the same page, and re-fetch until every row is held. */
+  readonly retry?: boolean;
+  /** Submit at the end (otherwise keep asking for the task info). */
+  readonly submit?: boolean;
+  /** Send the first fetch_page with arguments that are not JSON. */
+  readonly malformedFirstFetch?: boolean;
+  /** Answer the first turn with text only. */
+  readonly chattyFirst?: boolean;
+}
+
+const MAX_PASSES = 3;
+const MAX_500_IN_A_ROW = 3;
+
+/**
+ * The canonical policy read off the conversation: the largest page size; after a 429 wait retry_after_s and
+ * retry the page, retry a 500 at once; keep the first copy of each primary key, drop summary rows; pass
+ * again while fewer than total_rows keys are held; submit by row_ids with a run log of every response.
+ */
+export function policy(opts: PolicyOptions = {}): Script {
+  const retry = opts.retry ?? true;
+  return (messages) => {
+    const { info, exchanges } = readConversation(messages);
+    if (opts.chattyFirst && !messages.some((m) => m.role === 'assistant'))
+      return { content: 'First I will read the task carefully.' };
+    if (!exchanges.some((e) => e.name === 'get_task_info')) return call('get_task_info', {});
+    if (opts.malformedFirstFetch && !exchanges.some((e) => e.args === null))
+      return { calls: [{ name: 'fetch_page', arguments: '{"page": 1, "page_size": ' }] };
+
+    const pk = info.primary_key as string[];
+    const maxSize = (info.constraints as Json).max_page_size as number;
+    const fetches = exchanges.filter((e) => e.name === 'fetch_page' && typeof e.reply.status === 'number');
+    const held = new Map<string, unknown>();
+    let totalRows = Number.POSITIVE_INFINITY;
+    let totalPages = Number.POSITIVE_INFINITY;
+    for (const f of fetches) {
+      if (f.reply.status !== 200) continue;
+      totalRows = f.reply.total_rows as number;
+      totalPages = f.reply.total_pages as number;
+      for (const row of rowsOf(f.reply)) {
+        const key = pk.map((k) => String(row[k])).join('|');
+        if (row.is_total !== true && !held.has(key)) held.set(key, row.row_id);
+      }
+    }
+    const runLog = fetches.map((f) =>
+      f.reply.status === 429
+        ? { page: f.args!.page, status: 429, retry_after_s: f.reply.retry_after_s }
+        : { page: f.args!.page, status: f.reply.status },
+    );
+    const finish = (): Turn =>
+      opts.submit === false
+        ? call('get_task_info', {})
+        : call('submit_results', { row_ids: [...held.values()], run_log: runLog });
+    const fetch = (page: number, waitS?: unknown): Turn =>
+      call('fetch_page', {
+        page,
+        page_size: maxSize,
+        ...(typeof waitS === 'number' ? { wait_s: waitS } : {}),
+      });
+    const passes = fetches.filter((f) => f.args!.page === 1 && f.reply.status === 200).length;
+    const after = (page: number, waitS?: unknown): Turn => {
+      if (page < totalPages) return fetch(page + 1, waitS);
+      if (retry && held.size < totalRows && passes < MAX_PASSES) return fetch(1, waitS);
+      return finish();
+    };
+
+    const last = fetches.at(-1);
+    if (last === undefined) return fetch(1);
+    const page = last.args!.page as number;
+    switch (last.reply.status) {
+      case 402:
+        return finish();
+      case 429:
+        return retry ? fetch(page, last.reply.retry_after_s) : after(page, last.reply.retry_after_s);
+      case 500: {
+        let inARow = 0;
+        for (let i = fetches.length - 1; i >= 0 && fetches[i]!.reply.status === 500; i--) inARow += 1;
+        return retry && inARow < MAX_500_IN_A_ROW ? fetch(page) : after(page);
+      }
+      default:
+        return after(page);
+    }
+  };
+}
