@@ -6,13 +6,15 @@ import { defineConfig } from 'vitest/config';
  * with CB_TEST_SWEEP=1, where seeded properties take every seed of the sweep (SEEDS in
  * test/core/helpers.ts).
  *
- * Test files run in parallel on every core (vitest's default leaves one idle: one file at a time on two
- * cores). test/core shares one module graph per worker (isolate: false): the core keeps no process-global
- * state, so a file that changed another's results would fail (the golden-hash and determinism tests run in
- * the same workers), and importing the project once per worker instead of once per file saves most of the
- * import time. Everything else (servers, sockets, fake timers) keeps a fresh module graph per file, and runs
- * after test/core (groupOrder), so that timing-bound transport tests do not run beside the suite's own
- * CPU-bound seed loops.
+ * Files share one module graph per worker (isolate: false): importing the project, Fastify, the MCP SDK and
+ * the openai client once per worker instead of once per file removes most of the suite's CPU time. The
+ * project keeps no module state but memos of pure values, so a file that changed another's results would
+ * fail rather than pass (the golden-hash and determinism tests run in the same workers); every file must
+ * also pass alone (`npx vitest run <file>`).
+ *
+ * test/core (CPU-bound seed loops) runs first, its files in parallel on every core (vitest's default leaves
+ * one core idle); then the other files (servers, sockets, child processes, timeouts) one at a time, which is
+ * faster for them than two at once on two cores and keeps their timeouts away from the seed loops.
  */
 export default defineConfig({
   test: {
@@ -20,23 +22,20 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: 'threads',
     maxWorkers: Math.max(2, availableParallelism()),
+    isolate: false,
     projects: [
       {
         extends: true,
-        test: {
-          name: 'core',
-          include: ['test/core/**/*.test.ts'],
-          isolate: false,
-          sequence: { groupOrder: 0 },
-        },
+        test: { name: 'core', include: ['test/core/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: {
-          name: 'isolated',
+          name: 'others',
           include: ['test/**/*.test.ts'],
           exclude: ['test/core/**'],
           sequence: { groupOrder: 1 },
+          maxWorkers: 1,
         },
       },
     ],
