@@ -30,8 +30,16 @@ export interface TradeRow {
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
 
-/** The row schema given by get_task_info, in serving order. */
-export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly type: FieldType }> = [
+/**
+ * The row schema given by get_task_info, in serving order. `nonNegative`: the amounts (qty, netWgt,
+ * primaryValue) of a trade record are never negative (the generator never makes one), so the judge
+ * counts a row with a negative amount as schema-invalid (docs/benchmark.md, the judge's definitions).
+ */
+export const ROW_SCHEMA: ReadonlyArray<{
+  readonly name: keyof TradeRow;
+  readonly type: FieldType;
+  readonly nonNegative?: true;
+}> = [
   { name: 'typeCode', type: 'string' },
   { name: 'freqCode', type: 'string' },
   { name: 'period', type: 'string' },
@@ -44,9 +52,9 @@ export const ROW_SCHEMA: ReadonlyArray<{ readonly name: keyof TradeRow; readonly
   { name: 'flowCode', type: 'string' },
   { name: 'cmdCode', type: 'string' },
   { name: 'qtyUnitCode', type: 'integer' },
-  { name: 'qty', type: 'number' },
-  { name: 'netWgt', type: 'number' },
-  { name: 'primaryValue', type: 'number' },
+  { name: 'qty', type: 'number', nonNegative: true },
+  { name: 'netWgt', type: 'number', nonNegative: true },
+  { name: 'primaryValue', type: 'number', nonNegative: true },
   { name: 'is_total', type: 'boolean' },
 ];
 
@@ -230,16 +238,23 @@ function digits(s: string, from: number, to: number): number {
   return v;
 }
 
+/** Cents of primaryValue of totals row `t`: the sum over its block of real rows. */
+export function totalsCents(inst: Instance, t: number): number {
+  const info = inst.totals[t]!;
+  const dk = inst.keys.data;
+  let cents = 0;
+  for (let i = info.blockStart; i <= info.blockEnd; i++) cents += centsOf(dk, i);
+  return cents;
+}
+
 /** Totals row number `t` of the instance, with its block sums; with `rowId`, as served. */
 export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
   const info = inst.totals[t]!;
-  let cents = 0;
   let qty = 0;
   let netWgt = 0;
   const dk = inst.keys.data;
   for (let i = info.blockStart; i <= info.blockEnd; i++) {
     const w = netWgtOf(dk, i);
-    cents += centsOf(dk, i);
     qty += qtyOf(dk, i, qtyUnitOf(dk, i), w);
     netWgt += w;
   }
@@ -259,7 +274,7 @@ export function totalsRow(inst: Instance, t: number, rowId?: string): TradeRow {
     qtyUnitCode: 8,
     qty,
     netWgt,
-    primaryValue: cents / 100,
+    primaryValue: totalsCents(inst, t) / 100,
     is_total: true,
     row_id: rowId,
   };

@@ -183,7 +183,8 @@ export function resolveTask(
 ): ResolvedTask {
   let sized: TaskSpec = spec;
   if (profile !== DEFAULT_PROFILE) {
-    const override = spec.profiles[profile];
+    // An own key only: `constructor` or `__proto__` must not resolve to what every object inherits.
+    const override = Object.hasOwn(spec.profiles, profile) ? spec.profiles[profile] : undefined;
     if (override === undefined) {
       const known = [DEFAULT_PROFILE, ...Object.keys(spec.profiles)].join(', ');
       throw new BenchError(

@@ -339,7 +339,7 @@ function locate(a: unknown, b: unknown, path: string): Omit<Difference, 'call' |
   if (isObject(a) && isObject(b)) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const p = path === '' ? k : `${path}.${k}`;
-      if (!(k in a) || !(k in b)) return { path: p, ...shown(a[k], b[k]) };
+      if (!Object.hasOwn(a, k) || !Object.hasOwn(b, k)) return { path: p, ...shown(a[k], b[k]) };
       const d = locate(a[k], b[k], p);
       if (d !== null) return d;
     }

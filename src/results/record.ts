@@ -4,7 +4,7 @@
  * versions that make results comparable. Built from what any client sees: the reset observation, the
  * reply that ended the episode (its breakdown when it was a submission) and the episode's state.
  */
-import { DIMENSIONS, type Dimension } from '../core/judge/index.js';
+import { type Breakdown, DIMENSIONS, type Dimension } from '../core/judge/index.js';
 import type { ToolReply } from '../env/connection.js';
 
 /**
@@ -74,18 +74,11 @@ export interface RecordExtras {
   readonly toolChars?: number | null;
 }
 
-interface BreakdownView {
-  score: number;
-  end_reason: string;
-  dimensions: Record<Dimension, { points: number }>;
-  evidence: Record<string, number | string>;
-}
-
 const ZERO = Object.fromEntries(DIMENSIONS.map((d) => [d, 0])) as Record<Dimension, number>;
 
 /** The breakdown a submission's reply carries, if the reply is one. */
-export function breakdownOf(reply: ToolReply | null): BreakdownView | null {
-  return (reply?.value?.breakdown as BreakdownView | undefined) ?? null;
+export function breakdownOf(reply: ToolReply | null): Breakdown | null {
+  return (reply?.value?.breakdown as Breakdown | undefined) ?? null;
 }
 
 /**
@@ -141,8 +134,8 @@ export function outcomeOf(
       number
     >,
     end_reason: breakdown.end_reason,
-    requests: breakdown.evidence.r as number,
-    virtual_time_s: breakdown.evidence.t_s as number,
+    requests: breakdown.evidence.r,
+    virtual_time_s: breakdown.evidence.t_s,
     ...costs,
     ...versions,
     evidence: breakdown.evidence,

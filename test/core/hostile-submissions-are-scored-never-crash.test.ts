@@ -52,8 +52,14 @@ describe('hostile data inside the envelope is scored and counted', () => {
     expect(b.evidence.schema_invalid).toBe(1);
     expect(b.evidence.submitted).toBe(n + 7); // blank lines are not entries
     expect(b.evidence.exact).toBe(n);
-    // Everything else is clean, so data quality = 15 * (1 - 4 d / L) exactly.
-    expect(b.dimensions.data_quality!.points).toBeCloseTo(15 * (1 - (4 * 7) / (n + 7)), 5);
+    // Everything else is clean: data quality = 15 * (1 - 4 d / L) * (1 - E / S*), where each of the 7 keyless
+    // entries adds the mean ground-truth row value to E (every row is present, so that mean is S* / n).
+    const sStarCents = rows.reduce((a, r) => a + Math.round((r.primaryValue as number) * 100), 0);
+    const meanCents = Math.round(sStarCents / n);
+    expect(b.dimensions.data_quality!.points).toBeCloseTo(
+      15 * (1 - (4 * 7) / (n + 7)) * (1 - (7 * meanCents) / sStarCents),
+      5,
+    );
     expect(b.dimensions.correctness!.points).toBe(30);
   });
 
@@ -92,6 +98,19 @@ describe('hostile data inside the envelope is scored and counted', () => {
     const b = submit(ep, { rows: hostile, run_log: log });
     expect(b.evidence.schema_invalid).toBe(6);
     expect(b.evidence.exact).toBe(rows.length - 6);
+  });
+
+  it('a negative amount (qty, netWgt or primaryValue) makes a row schema-invalid; zero is valid', () => {
+    const { ep, rows, log } = fetched();
+    const hostile = rows.map((r) => ({ ...r }));
+    hostile[0]!.primaryValue = -(hostile[0]!.primaryValue as number);
+    hostile[1]!.qty = -1;
+    hostile[2]!.netWgt = -0.5;
+    hostile[3]!.primaryValue = 0; // valid, but not the true value
+    const b = submit(ep, { rows: hostile, run_log: log });
+    expect(b.evidence.schema_invalid).toBe(3);
+    expect(b.evidence.present).toBe(rows.length);
+    expect(b.evidence.exact).toBe(rows.length - 4);
   });
 
   it('a huge but finite primaryValue wipes out data quality, and nothing else', () => {

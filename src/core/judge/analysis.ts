@@ -2,6 +2,11 @@
  * Classifies every submitted entry against the server's own evidence (ground truth regenerated from the
  * seed, and which stream positions the trace served). Nothing the agent says about a row is trusted:
  * a row is a totals row only if its key equals a totals row served in this episode.
+ *
+ * It also measures the sum error of data quality (src/core/judge/data-quality.ts) without ever adding a
+ * value the agent chose for a defective entry: a defect adds the server's own value of its key, and a
+ * present row adds how far its primaryValue is from the truth. Every term is >= 0, so no row can cancel
+ * another.
  */
 import type { ApiState } from '../api.js';
 import {
@@ -11,6 +16,7 @@ import {
   matchesTruth,
   PRIMARY_KEY,
   ROW_SCHEMA,
+  totalsCents,
   totalsKey,
   truthCents,
 } from '../dataset.js';
@@ -32,8 +38,15 @@ export interface RowAnalysis {
   readonly exact: number;
   /** Judged non-totals rows that are not present. */
   readonly foreign: number;
-  /** Sum of primaryValue over schema-valid submitted rows, in cents. */
-  readonly sumCents: number;
+  /** Sum over present schema-valid rows of |primaryValue - its ground-truth value|, in cents. */
+  readonly valueErrorCents: number;
+  /**
+   * Sum over defective entries of the server's value of their key, in cents: the ground-truth value for a
+   * key of the ground truth (duplicates, unserved keys, present rows with an invalid field), the served
+   * totals row's value for a totals key, and the mean ground-truth row value for any other key and for
+   * entries without a key (malformed, mistyped key fields). The agent's own values never count.
+   */
+  readonly defectCents: number;
   /** Sum of primaryValue over ground-truth rows whose keys are present, in cents. */
   readonly truthSumCents: number;
 }
@@ -48,6 +61,7 @@ const TYPE_TESTS: Record<FieldType, string> = {
   integer: `typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= ${MAX_ABS}`,
   number: `typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= ${MAX_ABS}`,
 };
+const NON_NEGATIVE = 'v >= 0';
 
 /** Row check results: a bit set when some field is invalid, another when a key field is. */
 const INVALID = 1;
@@ -64,23 +78,62 @@ const checkRow = new Function(
     ...ROW_SCHEMA.map((f) => {
       const flag = KEY_FIELDS.has(f.name) ? INVALID | KEY_INVALID : INVALID;
       const optional = f.name === 'is_total' ? 'v !== undefined && ' : '';
-      return `v = row[${JSON.stringify(f.name)}]; if (${optional}!(${TYPE_TESTS[f.type]})) bad |= ${flag};`;
+      const test = f.nonNegative === true ? `${TYPE_TESTS[f.type]} && ${NON_NEGATIVE}` : TYPE_TESTS[f.type];
+      return `v = row[${JSON.stringify(f.name)}]; if (${optional}!(${test})) bad |= ${flag};`;
     }),
     'return bad;',
   ].join('\n'),
 ) as (row: Record<string, unknown>) => number;
 
-/** Served totals keys of the episode. */
-function servedTotalsKeys(inst: Instance, st: ApiState): Set<string> {
-  const keys = new Set<string>();
+/** Served totals keys of the episode, with their totals row numbers. */
+function servedTotalsKeys(inst: Instance, st: ApiState): Map<string, number> {
+  const keys = new Map<string, number>();
   const served = st.servedTotals;
   if (served === null) return keys;
-  for (let t = 0; t < served.length; t++) if (served[t] === 1) keys.add(totalsKey(inst, t));
+  for (let t = 0; t < served.length; t++) if (served[t] === 1) keys.set(totalsKey(inst, t), t);
   return keys;
+}
+
+/** The server's own value of a key, in cents (the mean and totals values made on first use). */
+class ServerValues {
+  private mean = -1;
+  private readonly totals: number[] = [];
+
+  constructor(
+    private readonly inst: Instance,
+    private readonly totalsKeys: ReadonlyMap<string, number>,
+  ) {}
+
+  /** The mean ground-truth row value, in cents (rounded). */
+  meanCents(): number {
+    if (this.mean < 0) {
+      let sum = 0;
+      for (let i = 0; i < this.inst.n; i++) sum += truthCents(this.inst, i);
+      this.mean = Math.round(sum / this.inst.n);
+    }
+    return this.mean;
+  }
+
+  /** Totals row t's value, in cents: the sum over its block of real rows. */
+  totalsCents(t: number): number {
+    return (this.totals[t] ??= totalsCents(this.inst, t));
+  }
+
+  /** A key of the query's key space: ground-truth row idx's value, or the mean when idx < 0 (not in the truth). */
+  slotCents(idx: number): number {
+    return idx >= 0 ? truthCents(this.inst, idx) : this.meanCents();
+  }
+
+  /** A key outside the query's key space: a served totals key has its row's value, any other the mean. */
+  otherKeyCents(key: string): number {
+    const t = this.totalsKeys.get(key);
+    return t === undefined ? this.meanCents() : this.totalsCents(t);
+  }
 }
 
 export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
   const totalsKeys = servedTotalsKeys(inst, st);
+  const values = new ServerValues(inst, totalsKeys);
   const servedReal = st.servedReal;
   // Ground-truth keys are deduplicated by index, other keys of the query's form by slot (bitmaps made on
   // first use), any other key by its string.
@@ -95,23 +148,25 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
   let present = 0;
   let exact = 0;
   let foreign = 0;
-  let sumCents = 0;
+  let valueErrorCents = 0;
+  let defectCents = 0;
   let truthSumCents = 0;
 
   for (const entry of entries) {
     if (!isRowObject(entry)) {
       malformed += 1;
       defective += 1;
+      defectCents += values.meanCents();
       continue;
     }
     const row = entry;
     const bad = checkRow(row);
     const keyValid = (bad & KEY_INVALID) === 0;
     const valid = bad === 0;
-    if (valid) sumCents += Math.round((row.primaryValue as number) * 100);
     if (!keyValid) {
       schemaInvalid += 1;
       defective += 1;
+      defectCents += values.meanCents();
       continue;
     }
     if (!valid) schemaInvalid += 1;
@@ -123,13 +178,15 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       row.flowCode as string,
       row.cmdCode as string,
     );
-    let isTotals = false;
+    const idx = slot >= 0 && slot < inst.n ? slot : -1;
+    let totals: number | undefined;
     if (slot >= 0) {
       const seen =
-        slot < inst.n ? (seenTruth ??= new Uint8Array(inst.n)) : (seenSlot ??= new Uint8Array(KEY_SLOTS));
+        idx >= 0 ? (seenTruth ??= new Uint8Array(inst.n)) : (seenSlot ??= new Uint8Array(KEY_SLOTS));
       if (seen[slot] === 1) {
         duplicates += 1;
         defective += 1;
+        defectCents += values.slotCents(idx);
         continue;
       }
       seen[slot] = 1;
@@ -138,20 +195,22 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
       if (seenOther.has(key)) {
         duplicates += 1;
         defective += 1;
+        defectCents += values.otherKeyCents(key);
         continue;
       }
       seenOther.add(key);
-      isTotals = totalsKeys.has(key);
+      totals = totalsKeys.get(key);
     }
-    if (isTotals) {
+    if (totals !== undefined) {
       totalsKept += 1;
       defective += 1;
+      defectCents += values.totalsCents(totals);
       continue;
     }
-    const idx = slot < inst.n ? slot : -1;
     if (idx < 0 || servedReal === null || servedReal[idx] === 0) {
       foreign += 1;
       defective += 1;
+      defectCents += values.slotCents(idx);
       continue;
     }
     present += 1;
@@ -159,8 +218,10 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     truthSumCents += cents;
     if (!valid) {
       defective += 1;
+      defectCents += cents;
       continue;
     }
+    valueErrorCents += Math.abs(Math.round((row.primaryValue as number) * 100) - cents);
     if (matchesTruth(inst, idx, row, cents)) exact += 1;
   }
   return {
@@ -173,7 +234,8 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     present,
     exact,
     foreign,
-    sumCents,
+    valueErrorCents,
+    defectCents,
     truthSumCents,
   };
 }

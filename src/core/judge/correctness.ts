@@ -3,7 +3,14 @@ import { correctnessFactor, type DimensionResult, type JudgeInputs } from './evi
 
 export const CORRECTNESS_MAX = 30;
 
-export function correctness(inp: JudgeInputs): DimensionResult {
+export type CorrectnessEvidence = {
+  readonly c: number;
+  readonly exact: number;
+  readonly n: number;
+  readonly foreign: number;
+};
+
+export function correctness(inp: JudgeInputs): DimensionResult<CorrectnessEvidence> {
   const c = correctnessFactor(inp);
   return {
     points: CORRECTNESS_MAX * c,

@@ -3,7 +3,14 @@ import { correctnessFactor, type DimensionResult, type JudgeInputs, ratio } from
 
 export const EFFICIENCY_MAX = 15;
 
-export function efficiency(inp: JudgeInputs): DimensionResult {
+export type EfficiencyEvidence = {
+  readonly r: number;
+  readonly r_star: number;
+  readonly t_s: number;
+  readonly t_star_s: number;
+};
+
+export function efficiency(inp: JudgeInputs): DimensionResult<EfficiencyEvidence> {
   const c = correctnessFactor(inp);
   const r = inp.requests;
   const rStar = inp.plan.requests;

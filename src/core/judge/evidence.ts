@@ -24,8 +24,11 @@ export function correctnessFactor(inp: JudgeInputs): number {
   return ratio(inp.rows.exact, inp.n + inp.rows.foreign);
 }
 
-export interface DimensionResult {
+/** A dimension's evidence: named values (each dimension declares its own type). */
+export type Evidence = Readonly<Record<string, number | string | boolean>>;
+
+export interface DimensionResult<E extends Evidence = Evidence> {
   readonly points: number;
   readonly max: number;
-  readonly evidence: Readonly<Record<string, number | string | boolean>>;
+  readonly evidence: E;
 }

@@ -7,14 +7,14 @@ import type { Instance } from '../instance.js';
 import type { Entry } from '../submission.js';
 import { JUDGE_VERSION } from '../versions.js';
 import { analyseRows } from './analysis.js';
-import { completeness } from './completeness.js';
-import { correctness } from './correctness.js';
-import { dataQuality } from './data-quality.js';
-import { efficiency } from './efficiency.js';
-import type { DimensionResult, JudgeInputs } from './evidence.js';
-import { observability } from './observability.js';
+import { type CompletenessEvidence, completeness } from './completeness.js';
+import { type CorrectnessEvidence, correctness } from './correctness.js';
+import { type DataQualityEvidence, dataQuality } from './data-quality.js';
+import { type EfficiencyEvidence, efficiency } from './efficiency.js';
+import type { DimensionResult, Evidence, JudgeInputs } from './evidence.js';
+import { type ObservabilityEvidence, observability } from './observability.js';
 import { type ReferencePlan, referencePlan } from './reference-plan.js';
-import { robustness } from './robustness.js';
+import { type RobustnessEvidence, robustness } from './robustness.js';
 import { alignRunLog, parseRunLog } from './run-log.js';
 
 export const DIMENSIONS = [
@@ -29,14 +29,47 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 export type EndReason = 'submitted' | 'step_limit' | 'closed' | 'idle_timeout';
 
+/** Each dimension's points, maximum and named evidence. */
+export type DimensionResults = {
+  readonly correctness: DimensionResult<CorrectnessEvidence>;
+  readonly completeness: DimensionResult<CompletenessEvidence>;
+  readonly robustness: DimensionResult<RobustnessEvidence>;
+  readonly efficiency: DimensionResult<EfficiencyEvidence>;
+  readonly data_quality: DimensionResult<DataQualityEvidence>;
+  readonly observability: DimensionResult<ObservabilityEvidence>;
+};
+
+/** The headline evidence of a breakdown, flat. */
+export type HeadlineEvidence = {
+  readonly n: number;
+  readonly submitted: number;
+  readonly present: number;
+  readonly exact: number;
+  readonly foreign: number;
+  readonly duplicates: number;
+  readonly totals_kept: number;
+  readonly malformed: number;
+  readonly schema_invalid: number;
+  readonly faults: number;
+  readonly recovered: number;
+  readonly properly_recovered: number;
+  readonly logged: number;
+  readonly r: number;
+  readonly r_star: number;
+  readonly t_s: number;
+  readonly t_star_s: number;
+  readonly coverage: number;
+  readonly faithfulness: number;
+  readonly end_reason: EndReason;
+};
+
 export interface Breakdown {
   readonly score: number;
   readonly reward: number;
   readonly end_reason: EndReason;
   readonly judge_version: string;
-  readonly dimensions: Record<Dimension, DimensionResult>;
-  /** The headline evidence, flat. */
-  readonly evidence: Readonly<Record<string, number | string>>;
+  readonly dimensions: DimensionResults;
+  readonly evidence: HeadlineEvidence;
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -65,7 +98,7 @@ export function judge(req: JudgeRequest): Breakdown {
     timeMs: api.clockMs,
   };
   const submitted = req.entries !== null;
-  const results: Record<Dimension, DimensionResult> = {
+  const results: DimensionResults = {
     correctness: correctness(inputs),
     completeness: completeness(inputs),
     robustness: robustness(inputs),
@@ -74,15 +107,24 @@ export function judge(req: JudgeRequest): Breakdown {
     observability: observability(inputs),
   };
   let total = 0;
-  const dimensions = {} as Record<Dimension, DimensionResult>;
-  for (const d of DIMENSIONS) {
-    const raw = submitted ? results[d].points : 0;
+  // Points as scored: 0 without a submission, never non-finite, rounded to 1e-6.
+  const scored = <E extends Evidence>(r: DimensionResult<E>): DimensionResult<E> => {
+    const raw = submitted ? r.points : 0;
     const points = Number.isFinite(raw) ? raw : 0;
     total += points;
-    dimensions[d] = { ...results[d], points: round6(points) };
-  }
+    return { ...r, points: round6(points) };
+  };
+  const dimensions: DimensionResults = {
+    correctness: scored(results.correctness),
+    completeness: scored(results.completeness),
+    robustness: scored(results.robustness),
+    efficiency: scored(results.efficiency),
+    data_quality: scored(results.data_quality),
+    observability: scored(results.observability),
+  };
   const score = round6(Math.min(100, Math.max(0, total)));
-  const ev = (d: Dimension) => results[d].evidence;
+  const rob = results.robustness.evidence;
+  const obs = results.observability.evidence;
   return {
     score,
     reward: round6(score / 100),
@@ -99,16 +141,16 @@ export function judge(req: JudgeRequest): Breakdown {
       totals_kept: inputs.rows.totalsKept,
       malformed: inputs.rows.malformed,
       schema_invalid: inputs.rows.schemaInvalid,
-      faults: ev('robustness').faults as number,
-      recovered: ev('robustness').recovered as number,
-      properly_recovered: ev('robustness').properly_recovered as number,
-      logged: ev('robustness').logged as number,
+      faults: rob.faults,
+      recovered: rob.recovered,
+      properly_recovered: rob.properly_recovered,
+      logged: rob.logged,
       r: inputs.requests,
       r_star: plan.requests,
       t_s: inputs.timeMs / 1000,
       t_star_s: plan.timeMs / 1000,
-      coverage: ev('observability').coverage as number,
-      faithfulness: ev('observability').faithfulness as number,
+      coverage: obs.coverage,
+      faithfulness: obs.faithfulness,
       end_reason: req.endReason,
     },
   };

@@ -6,7 +6,15 @@ import { correctnessFactor, type DimensionResult, type JudgeInputs, ratio } from
 
 export const OBSERVABILITY_MAX = 10;
 
-export function observability(inp: JudgeInputs): DimensionResult {
+export type ObservabilityEvidence = {
+  readonly events: number;
+  readonly matched: number;
+  readonly trace_length: number;
+  readonly coverage: number;
+  readonly faithfulness: number;
+};
+
+export function observability(inp: JudgeInputs): DimensionResult<ObservabilityEvidence> {
   const c = correctnessFactor(inp);
   const { matchedCount, events } = inp.alignment;
   const coverage = ratio(matchedCount, inp.trace.length);

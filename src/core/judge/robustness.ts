@@ -36,7 +36,14 @@ export function faultEvidence(inp: JudgeInputs): {
   return { faults, recovered, properly, logged };
 }
 
-export function robustness(inp: JudgeInputs): DimensionResult {
+export type RobustnessEvidence = {
+  readonly faults: number;
+  readonly recovered: number;
+  readonly properly_recovered: number;
+  readonly logged: number;
+};
+
+export function robustness(inp: JudgeInputs): DimensionResult<RobustnessEvidence> {
   const c = correctnessFactor(inp);
   const f = faultEvidence(inp);
   const factor = f.faults === 0 ? 1 : 0.7 * ratio(f.properly, f.faults) + 0.3 * ratio(f.logged, f.faults);

@@ -121,6 +121,11 @@ function resolveSession(
   return mcpSession(ctx.store, sid) ?? unknownSession(id, sid);
 }
 
+/** The answer to a tools/call naming no core tool. */
+export function unknownTool(id: JsonRpcId, name: string): JsonRpcErrorResponse {
+  return jsonRpcError(id, new BenchError('CB_ERR_UNKNOWN_TOOL', `Unknown tool: '${name}'`));
+}
+
 const isErrorResponse = (x: unknown): x is JsonRpcErrorResponse =>
   typeof x === 'object' && x !== null && 'error' in x && 'jsonrpc' in x;
 
@@ -182,8 +187,7 @@ async function dispatch(
           new BenchError('CB_ERR_SESSION_REQUIRED', SESSION_REQUIRED),
         );
       ctx.store.touch(s);
-      if (!TOOL_BY_NAME.has(name))
-        return jsonRpcError(id, new BenchError('CB_ERR_UNKNOWN_TOOL', `Unknown tool: '${name}'`));
+      if (!TOOL_BY_NAME.has(name)) return unknownTool(id, name);
       if (s.env.episode === null) {
         const fix =
           ctx.wsSession !== undefined

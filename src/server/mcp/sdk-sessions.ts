@@ -10,10 +10,11 @@
  * Mcp-Session-Id then gets 404, the signal for MCP clients to initialize again.
  */
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { TOOL_BY_NAME } from '../../core/tools.js';
 import { BENCHMARK_VERSION } from '../../core/versions.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
 import { asBenchError, jsonRpcError } from '../errors.js';
-import { type JsonRpcErrorResponse, type JsonRpcId, openMcpSession } from './jsonrpc.js';
+import { type JsonRpcErrorResponse, type JsonRpcId, openMcpSession, unknownTool } from './jsonrpc.js';
 import { registerCoreTools } from './sdk-tools.js';
 
 interface Entry {
@@ -28,6 +29,19 @@ function instructions(s: Session): string {
     'Call get_task_info (free) for the query, schema, budget and rules; fetch every page with fetch_page; then ' +
     'submit_results once with the cleaned rows and a run_log. This MCP session owns this one episode.'
   );
+}
+
+/**
+ * A tools/call naming no core tool, answered before the SDK sees it: the SDK looks tools up in a plain
+ * object, where `constructor` or `__proto__` would find what every object inherits.
+ */
+function unknownToolCall(body: unknown): JsonRpcErrorResponse | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const { method, params, id } = body as Record<string, unknown>;
+  if (method !== 'tools/call' || typeof params !== 'object' || params === null) return null;
+  const name = (params as Record<string, unknown>).name;
+  if (typeof name !== 'string' || TOOL_BY_NAME.has(name)) return null;
+  return unknownTool(typeof id === 'string' || typeof id === 'number' ? id : null, name);
 }
 
 export class McpSdkSessions {
@@ -93,6 +107,13 @@ export class McpSdkSessions {
       return undefined;
     }
     this.store.touch(session);
+    const unknown = unknownToolCall(body);
+    if (unknown !== null) {
+      return new Response(JSON.stringify(unknown), {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId },
+      });
+    }
     return entry.transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
   }
 
