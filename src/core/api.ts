@@ -1,5 +1,6 @@
 /**
- * The mock paginated trade-data API: one fetch_page request through the pipeline of the contract (§4).
+ * The mock paginated trade-data API: one fetch_page request through the request pipeline (docs/benchmark.md,
+ * section 4).
  *
  * 1. budget spent -> 402 (traced, not counted, not a fault, clock unchanged)
  * 2. T += round(wait_s * 1000)

@@ -292,11 +292,6 @@ function digits(s: string, from: number, to: number): number {
   return v;
 }
 
-/** Primary key string of a row (fields already validated). */
-export function keyOf(r: Pick<TradeRow, (typeof PRIMARY_KEY)[number]>): string {
-  return `${r.period}|${r.reporterCode}|${r.partnerCode}|${r.flowCode}|${r.cmdCode}`;
-}
-
 /** Cents of primaryValue of totals row `t`: the sum over its block of real rows. */
 export function totalsCents(inst: Instance, t: number): number {
   const info = inst.totals[t]!;

@@ -1,7 +1,8 @@
 /**
- * Judge property 2: agents that fetch nothing (fabricator, generator-replay) score <= 5 on every task, profile
- * and seed, an empty submission scores exactly 0, and inventing rows on top of an honest half (superset) never
- * beats submitting the honest half alone. (key-enumerator has its own files: its submissions are large.)
+ * Judge property 2 (docs/benchmark.md, section 9): agents that fetch nothing (fabricator, generator-replay)
+ * score <= 5 on every task, profile and seed, an empty submission scores exactly 0, and inventing rows on top
+ * of an honest half (superset) never beats submitting the honest half alone. (key-enumerator has its own
+ * files: its submissions are large.)
  */
 import { describe, expect, it } from 'vitest';
 import { PROFILES, run, SEEDS, TASK_IDS } from './helpers.js';

@@ -1,7 +1,7 @@
 /**
- * Judge property 4: each flaw costs clearly on every seed of its tasks, on every profile, and the dimensions
- * named by §7 carry at least half of the loss (loss per dimension = reference points - persona points on the
- * same seed).
+ * Judge property 4 (docs/benchmark.md, section 9): each flaw costs clearly on every seed of its tasks, on
+ * every profile, and the dimensions that measure the flaw carry at least half of the loss (loss per
+ * dimension: reference points minus persona points on the same seed).
  */
 import { describe, expect, it } from 'vitest';
 import type { Dimension } from '../../src/core/judge/index.js';
@@ -76,14 +76,15 @@ describe.each(PROFILES)(
     }
 
     /*
-     * single-pass (T6) and default-page-size (T10): §7 names completeness alone, but its own formulas make a
-     * >= 50 % completeness share impossible for a flaw that loses rows. Missing rows lower c = exact / (N +
-     * foreign), which scales correctness (30) and robustness, efficiency, data quality and observability
-     * (15 + 15 + 15 + 10), while completeness is only 15 * present / N. For a pure data loss (present = exact,
-     * no foreign rows, R <= R*) the loss is 100 * (1 - c) and completeness carries exactly 15 % of it,
-     * correctness 30 %. So these tests check the reading consistent with the arithmetic: the two dimensions that
-     * measure missing rows directly, completeness and correctness, carry >= 45 % of the data loss, and
-     * completeness loses something on every seed.
+     * single-pass (T6) and default-page-size (T10): completeness alone is the dimension that measures missing
+     * rows, but the judge's formulas (docs/benchmark.md, section 8) make a >= 50 % completeness share
+     * impossible for a flaw that loses rows. Missing rows lower c = exact / (N + foreign), which scales
+     * correctness (30) and robustness, efficiency, data quality and observability (15 + 15 + 15 + 10), while
+     * completeness is only 15 * present / N. For a pure data loss (present = exact, no foreign rows, R <= R*)
+     * the loss is 100 * (1 - c) and completeness carries exactly 15 % of it, correctness 30 %. So these tests
+     * check the reading consistent with the arithmetic: the two dimensions that measure missing rows directly,
+     * completeness and correctness, carry >= 45 % of the data loss, and completeness loses something on every
+     * seed, on both profiles.
      */
     const EPS = 1e-4; // dimension points are rounded to 1e-6
 

@@ -1,8 +1,8 @@
 /**
- * Judge property 7: hostile submissions (bad JSONL lines, wrong types, huge or non-finite numbers, non-object
- * rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside the envelope is scored and counted
- * in the breakdown, on every profile; envelope errors are invalid-argument errors after which the agent may
- * submit again.
+ * Judge property 7 (docs/benchmark.md, section 9): hostile submissions (bad JSONL lines, wrong types, huge or
+ * non-finite numbers, non-object rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside
+ * the envelope is scored and counted in the breakdown, on every profile; envelope errors are invalid-argument
+ * errors after which the agent may submit again.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';
@@ -181,26 +181,27 @@ describe.each(PROFILES)('hostile data inside the envelope is scored and counted 
 describe('16 MiB and envelope errors are refused without ending the episode', () => {
   const MiB16 = 16 * 1024 * 1024;
 
-  it('over max_submission_bytes -> CB_ERR_SUBMISSION_TOO_LARGE, then a valid submission is scored', () => {
-    const { ep, rows, log } = fetched();
-    expect(ep.task.max_submission_bytes).toBe(MiB16);
-    const tooLarge: unknown[] = [
-      { data_jsonl: 'x'.repeat(MiB16 + 1) },
-      { rows: [{ note: 'y'.repeat(MiB16) }] },
-      { rows: new Array(9_000_000).fill(0) }, // 18 MB of JSON
-      { row_ids: new Array(2_500_000).fill('r1.0') },
-      { rows, run_log: 'z'.repeat(MiB16) },
-    ];
-    for (const args of tooLarge) {
+  // One test per oversized submission: each builds and refuses tens of megabytes.
+  const tooLarge: Array<[string, (rows: Record<string, unknown>[]) => unknown]> = [
+    ['data_jsonl of 16 MiB + 1 byte', () => ({ data_jsonl: 'x'.repeat(MiB16 + 1) })],
+    ['one row holding a 16 MiB string', () => ({ rows: [{ note: 'y'.repeat(MiB16) }] })],
+    ['9,000,000 numbers, 18 MB of JSON', () => ({ rows: new Array(9_000_000).fill(0) })],
+    ['2,500,000 row_ids', () => ({ row_ids: new Array(2_500_000).fill('r1.0') })],
+    ['valid rows with a 16 MiB run_log', (rows) => ({ rows, run_log: 'z'.repeat(MiB16) })],
+  ];
+  for (const [what, args] of tooLarge) {
+    it(`over max_submission_bytes (${what}) -> CB_ERR_SUBMISSION_TOO_LARGE, then a valid submission is scored`, () => {
+      const { ep, rows, log } = fetched();
+      expect(ep.task.max_submission_bytes).toBe(MiB16);
       const steps = ep.stepCount;
-      const r = ep.runTool('submit_results', args);
+      const r = ep.runTool('submit_results', args(rows));
       expect(errorCode(r)).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
       expect(r.done).toBe(false);
       expect(ep.done).toBe(false);
       expect(ep.stepCount).toBe(steps + 1);
-    }
-    expect(submit(ep, { rows, run_log: log }).score).toBe(100);
-  });
+      expect(submit(ep, { rows, run_log: log }).score).toBe(100);
+    });
+  }
 
   /*
    * Regression: the size check once counted a string as its UTF-16 length and every number as 8 bytes, so
@@ -218,16 +219,18 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
       expect(jsonBytes(v, Number.MAX_SAFE_INTEGER)).toBe(Buffer.byteLength(JSON.stringify(v)));
   });
 
-  it('the size limit is in bytes of JSON: multi-byte strings and long numbers count in full', () => {
-    const { ep, rows, log } = fetched();
-    const multibyte = { data_jsonl: 'é'.repeat(9 * 1024 * 1024) };
-    expect(Buffer.byteLength(JSON.stringify(multibyte))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.runTool('submit_results', multibyte))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
-    const longNumbers = { rows: new Array(1_000_000).fill(-Math.PI * 1e-300) };
-    expect(Buffer.byteLength(JSON.stringify(longNumbers))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.runTool('submit_results', longNumbers))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
-    expect(submit(ep, { rows, run_log: log }).score).toBe(100);
-  });
+  for (const [what, make] of [
+    ['multi-byte strings', () => ({ data_jsonl: 'é'.repeat(9 * 1024 * 1024) })],
+    ['long numbers', () => ({ rows: new Array(1_000_000).fill(-Math.PI * 1e-300) })],
+  ] as const) {
+    it(`the size limit is in bytes of JSON: ${what} count in full`, () => {
+      const { ep, rows, log } = fetched();
+      const args = make();
+      expect(Buffer.byteLength(JSON.stringify(args))).toBeGreaterThan(MiB16);
+      expect(errorCode(ep.runTool('submit_results', args))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
+      expect(submit(ep, { rows, run_log: log }).score).toBe(100);
+    });
+  }
 
   it('none or several data fields, wrong types and unknown fields are envelope errors; the episode continues', () => {
     const { ep, rows, log } = fetched();

@@ -2,7 +2,8 @@
  * The llm profile measures execution, not reading: on every task, the reference solver (an honest agent)
  * receives at most 40,000 characters of tool values in a whole episode on the median seed of 0..49, and at
  * most 60,000 on every one of them (retries and re-fetches included), counted as the trajectory recorder counts
- * tool_chars (src/env/trajectory.ts).
+ * tool_chars (src/env/trajectory.ts). The median pools seeds, so this test always takes its 50 (reference
+ * episodes of the llm profile are cheap: about 3 s in all).
  */
 import { describe, expect, it } from 'vitest';
 import { InProcessEnv } from '../../src/env/in-process.js';

@@ -1,6 +1,6 @@
 /**
- * Judge property 5(b): for any agent with R < R*, one more request that serves a real key not served before
- * never lowers the score.
+ * Judge property 5(b) (docs/benchmark.md, section 9): for any agent with R < R*, one more request that serves
+ * a real key not served before never lowers the score.
  *
  * The agents are built on the core Episode directly. Agent(m) follows a fixed honest policy (the largest page
  * size, wait retry_after_s after a 429, retry 500s, re-fetch passes until total_rows distinct keys) but stops
@@ -9,10 +9,11 @@
  * score(m + 1) >= score(m). Two page orders are used (ascending, and descending, which meets T9's escalation
  * at other points), on every task with more than one request in its reference plan.
  *
- * Scope: the extra request is the one the policy would make (waiting only the retry_after_s it was given).
- * An extra request that also waits for no reason can lower the score through the time term of efficiency
- * (0.3 * min(1, T* / T)); e.g. T6 seed 0: 21 pages (R* = 62) score 88.4375, and page 22 fetched with
- * wait_s 60 (3 new keys) scores 85.754019. That case is reported as a spec question, not tested here.
+ * Scope: the extra request is the one the policy would make (waiting only the retry_after_s it was given). An
+ * extra request that also waits for no reason can lower the score through the time term of efficiency (0.3 *
+ * min(1, T* / T)); e.g. T6 seed 0: 21 pages (R* = 62) score 88.4375, and page 22 fetched with wait_s 60 (3
+ * new keys) scores 85.754019. That case is outside the property (docs/benchmark.md, section 9), so it is not
+ * tested here.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';

@@ -1,6 +1,6 @@
 /**
- * Judge property 1: the reference solver scores exactly 100 on every task, profile and seed, and makes
- * exactly the R* requests in the T* virtual time of the pure reference plan.
+ * Judge property 1 (docs/benchmark.md, section 9): the reference solver scores exactly 100 on every task,
+ * profile and seed, and makes exactly the R* requests in the T* virtual time of the pure reference plan.
  */
 import { describe, expect, it } from 'vitest';
 import { deriveInstance } from '../../src/core/instance.js';

@@ -1,6 +1,7 @@
 /**
- * Judge property 6 / determinism: the same task, profile, seed and calls give byte-identical tool results (all
- * but episode_id) and the same score in another process, and when episodes run interleaved in one process.
+ * Judge property 6 (docs/benchmark.md, section 9) / determinism: the same task, profile, seed and calls give
+ * byte-identical tool results (all but episode_id) and the same score in another process, and when episodes
+ * run interleaved in one process.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -15,11 +15,6 @@ export type ScheduledFault = { kind: typeof RATE_LIMIT; retryAfterS: number } | 
 /** page -> the faults of its attempts 1..k, in order. */
 export type FaultSchedule = ReadonlyMap<number, readonly ScheduledFault[]>;
 
-/** Slots available to a kind with `maxConsecutive` over `pages` pages. */
-export function slotCapacity(pages: number, maxConsecutive: number): number {
-  return pages * maxConsecutive;
-}
-
 export function planSchedule(faults: FaultsSpec, pages: number, key: number): FaultSchedule {
   const taken = new Set<number>();
   const picked: Array<{ page: number; attempt: number; fault: ScheduledFault }> = [];
