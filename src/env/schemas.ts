@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { BenchError, type Issue } from '../core/errors.js';
+import { ROW_FORMATS } from '../core/row-format.js';
 import { TOOLS } from '../core/tools.js';
 import { MAX_SEED } from '../core/versions.js';
 
@@ -71,6 +72,13 @@ export const ResetRequest = z
       .optional()
       .describe('client-chosen episode id (default: random 128-bit)'),
     profile: z.string().min(1).max(64).optional().describe('size profile: default or llm'),
+    row_format: z
+      .enum(ROW_FORMATS)
+      .optional()
+      .describe(
+        'how fetch_page carries rows: objects (one object per row) or columns (a columns list once, each ' +
+          "row an array in that order); default: the profile's (llm: columns)",
+      ),
     result_format: z
       .enum(['full', 'compact'])
       .optional()

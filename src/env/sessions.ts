@@ -12,9 +12,8 @@
  * session id (a random UUID only its creator is told), never by an episode id.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { JsonTemplate } from '../core/direct-value.js';
-import { taskInfoTemplate } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
+import { TaskInfoText } from '../core/task-info.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
 import { ComtradeEnvironment, type EnvContext, type ResultFormat, type ResetStep } from './environment.js';
@@ -84,8 +83,8 @@ export class SessionStore {
   private readonly httpByDigest = new Map<string, HttpEpisode>();
   /** Episode ids of the finished HTTP episodes kept readable, oldest first. */
   private readonly finished = new Set<string>();
-  /** get_task_info templates, one per resolved task (tasks are resolved once by the catalog). */
-  private readonly infoTemplates = new Map<ResolvedTask, JsonTemplate | null>();
+  /** get_task_info's text writers, one per resolved task (tasks are resolved once by the catalog). */
+  private readonly infoTexts = new Map<ResolvedTask, TaskInfoText>();
   private readonly ctx: EnvContext;
   private readonly keepFinished: number;
   private readonly httpIdleTimeoutMs: number;
@@ -105,11 +104,11 @@ export class SessionStore {
       salt,
       saltHash: saltHashOf(salt),
       resultFormat: opts.resultFormat ?? 'full',
-      infoTemplate: (task) => {
-        let t = this.infoTemplates.get(task);
+      infoText: (task) => {
+        let t = this.infoTexts.get(task);
         if (t === undefined) {
-          t = taskInfoTemplate(task);
-          this.infoTemplates.set(task, t);
+          t = new TaskInfoText(task);
+          this.infoTexts.set(task, t);
         }
         return t;
       },
