@@ -30,7 +30,10 @@ import wsRoutes from './routes/ws.js';
 
 export interface AppDeps {
   readonly catalog?: TaskCatalog;
-  /** A prepared store (tests inject one with a fake clock or a small capacity). */
+  /**
+   * A prepared store (tests inject one with a fake clock or a small capacity); it then sets capacity,
+   * timeouts and MAX_EPISODES_PER_CLIENT itself, in place of the config's.
+   */
   readonly store?: SessionStore;
 }
 
