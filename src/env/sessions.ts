@@ -16,7 +16,14 @@ import { BenchError } from '../core/errors.js';
 import { TaskInfoText } from '../core/task-info.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
-import { ComtradeEnvironment, type EnvContext, type ResultFormat, type ResetStep } from './environment.js';
+import {
+  type CallToolStep,
+  ComtradeEnvironment,
+  type EnvContext,
+  type ListToolsStep,
+  type ResetStep,
+  type ResultFormat,
+} from './environment.js';
 import { saltHashOf } from './salt.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
@@ -285,9 +292,12 @@ export class SessionStore {
     return entry.session;
   }
 
-  /** After an HTTP step: a finished episode frees its capacity slot but stays readable. */
-  settleHttp(s: Session): void {
-    if (s.kind === 'http' && s.env.episode?.done === true && this.live.has(s.id)) this.release(s);
+  /** Steps an HTTP episode; one that finishes frees its capacity slot but stays readable. */
+  httpStep(s: Session, action: unknown): ListToolsStep | CallToolStep {
+    this.touch(s);
+    const result = s.env.step(action);
+    if (s.env.episode?.done === true && this.live.has(s.id)) this.release(s);
+    return result;
   }
 
   // ---- Idle reaper ----

@@ -74,11 +74,7 @@ export function requestedEpisode(store: SessionStore, req: FastifyRequest, fromB
 /** POST /step (and /web/step): the action on the request's episode; a finished episode frees its slot. */
 export function stepRequest(store: SessionStore, req: FastifyRequest): StepResult {
   const { action, episode_id } = parseEnvelope(stepRequestEnvelope, req.body);
-  const session = requestedEpisode(store, req, episode_id);
-  store.touch(session);
-  const result = session.env.step(action);
-  store.settleHttp(session);
-  return result;
+  return store.httpStep(requestedEpisode(store, req, episode_id), action);
 }
 
 // ---- Documentation schemas (OpenAPI), generated from the same zod schemas the env validates with. ----
