@@ -380,7 +380,14 @@ export class Episode {
     }
     if (args.cursor === undefined) return { page: 1 };
     const cursor = decodeCursor(this.inst.keys.cursor, args.cursor);
-    if (cursor === null || cursor.pos % size !== 0 || cursor.pos >= this.inst.streamLength) {
+    // A cursor this episode gave never fits another page size, points past the stream, or belongs to a
+    // listing opened later than now (another episode of the instance, further on its clock).
+    if (
+      cursor === null ||
+      cursor.pos % size !== 0 ||
+      cursor.pos >= this.inst.streamLength ||
+      cursor.openMs > this.api.clockMs
+    ) {
       throw fetchArgumentError(
         'cursor',
         'not a cursor of this episode: pass a next_cursor or restart_cursor exactly as received, or no cursor for page 1',

@@ -200,6 +200,17 @@ describe('the arguments of tokens and cursors are free tool errors naming the ar
       expectFreeError(ep, 'fetch_page', { cursor: tampered(next, at) }, 'CB_ERR_INVALID_ARGUMENT');
     }
     expect(okValue(ep.runTool('fetch_page', { cursor: next })).page).toBe(2);
+
+    // A cursor of another episode of the same instance whose listing opened later than this clock (a listing
+    // that would outlive this episode's) is refused; one that opened earlier is a cursor this episode could hold.
+    const ahead = episode('T16_cursor_pagination');
+    okValue(ahead.runTool('fetch_page', { wait_s: 30 }));
+    const later = okValue(ahead.runTool('fetch_page', {})).next_cursor as string;
+    const msg = expectFreeError(ep, 'fetch_page', { cursor: later }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(msg).toMatch(/cursor: not a cursor of this episode/);
+    const same = episode('T16_cursor_pagination');
+    okValue(same.runTool('fetch_page', {}));
+    expect(okValue(same.runTool('fetch_page', { cursor: next })).page).toBe(2);
   });
 });
 

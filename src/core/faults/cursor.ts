@@ -13,7 +13,8 @@
  *
  * A cursor is opaque and stateless: its listing's open time and its stream position, masked and signed with a
  * keyed hash of the episode's `cursor` stream key (which mixes in SEED_SALT). A cursor that does not decode
- * and verify is a tool error (src/core/episode.ts) that costs nothing.
+ * and verify, or whose listing opened later than the episode's clock, is a tool error (src/core/episode.ts)
+ * that costs nothing.
  */
 import { hash } from '../rng.js';
 
