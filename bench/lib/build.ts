@@ -1,4 +1,4 @@
-/** The built server the harnesses run (dist/), rebuilt first when any src/ file is newer than it. */
+/** Build and provenance: rebuild dist/ when src/ is newer, and the git commit the figures belong to. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,25 @@ export function ensureBuilt(): { rebuilt: boolean } {
   const oldestBuilt = built.length === 0 ? 0 : Math.min(...built.map((f) => statSync(f).mtimeMs));
   if (existsSync(join(ROOT, 'dist/src/server/main.js')) && newestSrcMs() <= oldestBuilt)
     return { rebuilt: false };
-  process.stderr.write('dist/ is older than src/; running npm run build\n');
+  process.stderr.write('bench: dist/ is older than src/; running npm run build\n');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return { rebuilt: true };
+}
+
+export function git(): { head: string; dirty_src_files: number } {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'tasks'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+    return { head, dirty_src_files: dirty };
+  } catch {
+    return { head: 'unknown', dirty_src_files: -1 };
+  }
 }

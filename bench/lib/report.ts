@@ -1,4 +1,4 @@
-/** The printed table and the targets of issue 4 ("Done when"). */
+/** The printed table and the target verdicts (the targets are in docs/performance.md). */
 import Table from 'cli-table3';
 import type { Summary } from './stats.js';
 
@@ -89,7 +89,7 @@ export function printTable(rows: readonly Row[]): string {
 
 export function printTargets(targets: readonly TargetResult[]): string {
   const t = new Table({
-    head: ['target (issue 4)', 'measured (median, range)', 'verdict'],
+    head: ['target', 'measured (median, range)', 'verdict'],
     style: { head: [], border: [], compact: true },
     wordWrap: true,
     colWidths: [58, 64, 9],

@@ -3,17 +3,21 @@
  * three tools. Pure and synchronous; transports reach it through runTool.
  */
 import { ApiState, requestPage, totalPages } from './api.js';
-import { PRIMARY_KEY, ROW_SCHEMA, RowWriter } from './dataset.js';
-import { type DirectValue, type Hole, isDirectValue, JsonTemplate, LazyValue } from './direct-value.js';
+import { RowWriter } from './dataset.js';
+import { type DirectValue, isDirectValue, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
+import { currentToken, tokenIssue, tokenText } from './faults/auth.js';
 import { requestsRemaining } from './faults/budget.js';
+import { type Cursor, decodeCursor, encodeCursor } from './faults/cursor.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
 import type { ReferencePlan } from './judge/reference-plan.js';
 import { ServedPage } from './served-page.js';
+import type { RowFormat } from './row-format.js';
 import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
+import { type EpisodeFacts, type TaskInfo, taskInfo, type TaskInfoText } from './task-info.js';
 import type { ResolvedTask } from './task-spec.js';
-import { describeIssues, FORMATS, RULES, TOOL_BY_NAME } from './tools.js';
+import { TOOL_BY_NAME } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
 
 export interface EpisodeOptions {
@@ -25,8 +29,10 @@ export interface EpisodeOptions {
   readonly saltHash?: string | null;
   /** Precomputed R* and T* for this instance (e.g. from a cache); computed at judge time otherwise. */
   readonly plan?: ReferencePlan;
-  /** taskInfoTemplate(task), when the caller keeps one per task; made on first use otherwise. */
-  readonly infoTemplate?: JsonTemplate | null;
+  /** How served pages carry rows (reset's row_format); the task's row_format when absent. */
+  readonly rowFormat?: RowFormat | undefined;
+  /** `new TaskInfoText(task)`, when the caller keeps one per task: get_task_info's text is then written from it. */
+  readonly infoText?: TaskInfoText | undefined;
 }
 
 /**
@@ -53,76 +59,28 @@ function okOutcome(v: Record<string, unknown> | DirectValue): ToolOutcome {
   return isDirectValue(v) ? new DirectOutcome(v) : { ok: true, value: v };
 }
 
+/** fetch_page's arguments after schema validation (src/core/tools.ts). */
+export interface FetchArgs {
+  readonly page?: number | undefined;
+  readonly cursor?: string | undefined;
+  readonly auth_token?: string | undefined;
+  readonly page_size?: number | undefined;
+  readonly wait_s?: number | undefined;
+}
+
+/** An invalid fetch_page argument the schema cannot see (it depends on the task or the episode). */
+function fetchArgumentError(arg: string, message: string): BenchError {
+  return new BenchError('CB_ERR_INVALID_ARGUMENT', {
+    tool: 'fetch_page',
+    issues: [{ path: [arg], message }],
+  });
+}
+
 export interface CallResult {
   readonly outcome: ToolOutcome;
   readonly done: boolean;
   /** score / 100 when this call ended the episode, else null. */
   readonly reward: number | null;
-}
-
-/** How many fields of get_task_info are the episode's (Episode.infoHoles): fixed ones, then counters. */
-const INFO_HOLES = 13;
-const EPISODE_HOLES = 9;
-
-/**
- * get_task_info's JSON template for a task: its fixed text serialised once, with holes for the episode's
- * fields and counters. A pure function of the task; callers that run many episodes of a task may compute
- * it once and pass it to each (EpisodeOptions.infoTemplate).
- */
-export function taskInfoTemplate(task: ResolvedTask): JsonTemplate | null {
-  return JsonTemplate.of(
-    (hole) =>
-      taskInfoOf(
-        task,
-        Array.from({ length: INFO_HOLES }, (_, k) => hole(k)),
-      ),
-    INFO_HOLES,
-  );
-}
-
-/** get_task_info's value: the task's fields, with the episode's fields and counters (infoHoles) in `h`. */
-function taskInfoOf(t: ResolvedTask, h: readonly unknown[]): Record<string, unknown> {
-  return {
-    task_id: t.id,
-    episode_id: h[0],
-    seed: h[1],
-    profile: t.profile,
-    benchmark_version: BENCHMARK_VERSION,
-    judge_version: JUDGE_VERSION,
-    task_hash: t.task_hash,
-    seed_salt_hash: h[2],
-    title: t.title,
-    challenge: t.challenge,
-    description: t.description,
-    instructions: t.instructions,
-    query: {
-      reporterCode: h[3],
-      reporterISO: h[4],
-      partnerCode: h[5],
-      partnerISO: h[6],
-      year: h[7],
-      hs_chapter: h[8],
-      freqCode: 'M',
-      flowCodes: ['M', 'X'],
-    },
-    primary_key: [...PRIMARY_KEY],
-    row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
-    constraints: {
-      request_budget: t.request_budget,
-      requests_used: h[9],
-      requests_remaining: h[10],
-      default_page_size: t.default_page_size,
-      max_page_size: t.max_page_size,
-      page_size_locked: h[11],
-      latency_ms: t.latency_ms,
-      max_wait_s: t.max_wait_s,
-      max_steps: t.max_steps,
-      steps_used: h[12],
-      max_submission_bytes: t.max_submission_bytes,
-    },
-    rules: RULES,
-    formats: FORMATS,
-  };
 }
 
 export class Episode {
@@ -131,13 +89,8 @@ export class Episode {
   readonly api = new ApiState();
   private readonly saltHash: string | null;
   private readonly plan: ReferencePlan | undefined;
-  /**
-   * get_task_info: the task's template (undefined until needed), the calls so far, and from the second
-   * call the template with this episode's fixed fields filled.
-   */
-  private taskTemplate: JsonTemplate | null | undefined;
-  private infoCalls = 0;
-  private infoTemplate: JsonTemplate | undefined;
+  readonly rowFormat: RowFormat;
+  private readonly infoText: TaskInfoText | undefined;
   /** Writes served rows as JSON text (made on the first page served over a transport). */
   private rowWriter: RowWriter | undefined;
   stepCount = 0;
@@ -148,7 +101,8 @@ export class Episode {
     this.episodeId = opts.episodeId;
     this.saltHash = opts.saltHash ?? null;
     this.plan = opts.plan;
-    this.taskTemplate = opts.infoTemplate;
+    this.rowFormat = opts.rowFormat ?? opts.task.row_format;
+    this.infoText = opts.infoText;
   }
 
   get task(): ResolvedTask {
@@ -169,10 +123,10 @@ export class Episode {
     if (this.ended !== null) {
       return this.result({
         ok: false,
-        error: new BenchError(
-          'CB_ERR_EPISODE_DONE',
-          `episode ${this.episodeId} has ended (${this.ended.reason}); reset to start a new one`,
-        ),
+        error: new BenchError('CB_ERR_EPISODE_DONE', {
+          episode_id: this.episodeId,
+          end_reason: this.ended.reason,
+        }),
       });
     }
     this.stepCount += 1;
@@ -181,17 +135,14 @@ export class Episode {
     if (tool === undefined) {
       outcome = {
         ok: false,
-        error: new BenchError(
-          'CB_ERR_UNKNOWN_TOOL',
-          `unknown tool '${name}'; the tools are ${[...TOOL_BY_NAME.keys()].join(', ')}`,
-        ),
+        error: new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] }),
       };
     } else {
       const parsed = tool.input.safeParse(rawArgs ?? {});
       if (!parsed.success) {
         outcome = {
           ok: false,
-          error: new BenchError('CB_ERR_INVALID_ARGUMENT', describeIssues(name, parsed.error)),
+          error: new BenchError('CB_ERR_INVALID_ARGUMENT', { tool: name, issues: parsed.error.issues }),
         };
       } else {
         try {
@@ -226,62 +177,51 @@ export class Episode {
     return this.ended.breakdown;
   }
 
+  /** What get_task_info reports of this episode now. */
+  private facts(): EpisodeFacts {
+    const api = this.api;
+    return {
+      episodeId: this.episodeId,
+      seed: this.inst.seed,
+      saltHash: this.saltHash,
+      query: this.inst.query,
+      rowFormat: this.rowFormat,
+      requestsUsed: api.requestsUsed,
+      requestsRemaining: requestsRemaining(api.requestsUsed, this.task.request_budget),
+      pageSizeLocked: api.pageSize,
+      stepsUsed: this.stepCount,
+      auth: this.currentAuth(),
+    };
+  }
+
+  /** Tasks with auth: the token get_task_info gives now (issuing a new one when none is current). */
+  private currentAuth(): EpisodeFacts['auth'] {
+    const auth = this.task.faults.auth;
+    if (auth === undefined) return undefined;
+    const ttlMs = Math.round(auth.token_ttl_s * 1000);
+    const issuedMs = currentToken((this.api.tokenIssues ??= []), ttlMs, this.api.clockMs);
+    return { token: tokenText(this.inst.keys.auth, issuedMs), issuedMs, expiresMs: issuedMs + ttlMs };
+  }
+
   /** get_task_info's value now. */
-  taskInfo(): Record<string, unknown> {
-    return taskInfoOf(this.task, this.infoHoles());
+  taskInfo(): TaskInfo {
+    return taskInfo(this.task, this.facts(), this.infoText?.fields);
   }
 
   /**
-   * get_task_info's value, written from the task's template with this episode's fields filled in when a
-   * transport asks for its text. From the second call on, the episode keeps the template with its own
-   * fields filled (only the counters change between calls).
+   * get_task_info's tool value: built only if a caller asks for the object; its text written from the
+   * task's TaskInfoText when the episode was given one.
    */
   taskInfoValue(): DirectValue {
-    const holes = this.infoHoles();
-    const build = () => taskInfoOf(this.task, holes);
-    const own = this.infoTemplate;
-    if (own !== undefined) {
-      const counters = holes.slice(EPISODE_HOLES);
-      return new LazyValue(
-        build,
-        () => own.fill(counters),
-        () => own.fillEscaped(counters),
-      );
-    }
-    this.infoCalls += 1;
-    const calls = this.infoCalls;
-    const template = (): JsonTemplate | null => {
-      if (this.taskTemplate === undefined) this.taskTemplate = taskInfoTemplate(this.task);
-      const t = this.taskTemplate;
-      if (t !== null && calls >= 2) this.infoTemplate ??= t.prefill(holes.slice(0, EPISODE_HOLES));
-      return t;
-    };
+    const facts = this.facts();
+    const text = this.infoText;
+    const build = () => taskInfo(this.task, facts, text?.fields);
+    if (text === undefined) return new LazyValue(build, () => JSON.stringify(build()));
     return new LazyValue(
       build,
-      () => template()?.fill(holes) ?? JSON.stringify(build()),
-      () => template()?.fillEscaped(holes) ?? JSON.stringify(JSON.stringify(build())),
+      () => text.json(facts),
+      () => text.escapedJson(facts),
     );
-  }
-
-  /** The fields of get_task_info that are not the task's, in serialisation order. */
-  private infoHoles(): Hole[] {
-    const api = this.api;
-    const q = this.inst.query;
-    return [
-      this.episodeId,
-      this.inst.seed,
-      this.saltHash,
-      q.reporter.code,
-      q.reporter.iso,
-      q.partner.code,
-      q.partner.iso,
-      q.year,
-      q.hsChapter,
-      api.requestsUsed,
-      requestsRemaining(api.requestsUsed, this.task.request_budget),
-      api.pageSize,
-      this.stepCount,
-    ];
   }
 
   versions(): {
@@ -298,35 +238,37 @@ export class Episode {
     };
   }
 
-  fetch(
-    page: number,
-    pageSize: number | undefined,
-    waitS: number | undefined,
-  ): Record<string, unknown> | DirectValue {
+  fetch(args: FetchArgs): Record<string, unknown> | DirectValue {
     const t = this.task;
+    const pageSize = args.page_size;
+    const waitS = args.wait_s;
     if (pageSize !== undefined && pageSize > t.max_page_size) {
-      throw new BenchError(
-        'CB_ERR_INVALID_ARGUMENT',
-        `page_size must be between 1 and max_page_size (${t.max_page_size}) for ${t.id}`,
-      );
+      throw new BenchError('CB_ERR_INVALID_ARGUMENT', {
+        tool: 'fetch_page',
+        issues: [{ path: ['page_size'], min: 1, max: t.max_page_size, limit: 'max_page_size' }],
+      });
     }
     if (waitS !== undefined && waitS > t.max_wait_s) {
-      throw new BenchError(
-        'CB_ERR_INVALID_ARGUMENT',
-        `wait_s must be between 0 and max_wait_s (${t.max_wait_s}) for ${t.id}`,
-      );
+      throw new BenchError('CB_ERR_INVALID_ARGUMENT', {
+        tool: 'fetch_page',
+        issues: [{ path: ['wait_s'], min: 0, max: t.max_wait_s, limit: 'max_wait_s' }],
+      });
     }
     const locked = this.api.pageSize;
     if (locked !== null && pageSize !== undefined && pageSize !== locked) {
-      throw new BenchError(
-        'CB_ERR_PAGE_SIZE_LOCKED',
-        `page_size is locked at ${locked} by the first fetch_page; omit page_size or pass ${locked}`,
-        { locked_page_size: locked },
-      );
+      throw new BenchError('CB_ERR_PAGE_SIZE_LOCKED', { locked_page_size: locked });
     }
     const size = locked ?? pageSize ?? t.default_page_size;
+    const target = this.target(args, size);
+    const tokenIssuedMs = this.presentedToken(args.auth_token);
     this.api.pageSize = size;
-    const e = requestPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000));
+    const { page } = target;
+    const listingOpenMs = target.cursor?.openMs;
+    const e = requestPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000), {
+      tokenIssuedMs,
+      listingOpenMs,
+    });
+    const pages = totalPages(this.inst, size);
     const common = {
       requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
       virtual_time_s: this.api.clockMs / 1000,
@@ -341,9 +283,16 @@ export class Episode {
           {
             page,
             pageSize: size,
-            totalPages: totalPages(this.inst, size),
+            totalPages: pages,
             requestsRemaining: common.requests_remaining,
             virtualTimeS: common.virtual_time_s,
+            rowFormat: this.rowFormat,
+            nextCursor:
+              t.pagination !== 'cursor'
+                ? undefined
+                : page < pages
+                  ? encodeCursor(this.inst.keys.cursor, { openMs: listingOpenMs ?? e.atMs, pos: page * size })
+                  : null,
           },
         );
       case 429:
@@ -365,6 +314,38 @@ export class Episode {
           ...common,
           message: 'Transient server error. Retry the same page.',
         };
+      case 401:
+        return {
+          status: 401,
+          error: 'token_expired',
+          retry: true,
+          page,
+          ...common,
+          message: 'The auth_token has expired. Call get_task_info (free) for a new one, then retry with it.',
+        };
+      case 410:
+        return {
+          status: 410,
+          error: 'cursor_expired',
+          retry: true,
+          page,
+          restart_cursor: encodeCursor(this.inst.keys.cursor, {
+            openMs: e.atMs + t.latency_ms,
+            pos: (page - 1) * size,
+          }),
+          ...common,
+          message:
+            "The cursor's listing has expired. Retry with restart_cursor: it resumes at this page in a new listing.",
+        };
+      case 504:
+        return {
+          status: 504,
+          error: 'gateway_timeout',
+          retry: true,
+          page,
+          ...common,
+          message: `The request timed out after ${t.faults.timeout?.timeout_s ?? 0} s. Retry the same page.`,
+        };
       default:
         return {
           status: 402,
@@ -375,6 +356,67 @@ export class Episode {
           message: 'The request budget is spent. Submit what you have.',
         };
     }
+  }
+
+  /**
+   * The page a fetch_page reads: its `page` on a page-paginated task; on a cursor task the page of its cursor
+   * (page 1 in a new listing without one). An argument the task does not use, or a cursor this instance
+   * never issued, is an invalid argument that costs nothing.
+   */
+  private target(args: FetchArgs, size: number): { page: number; cursor?: Cursor } {
+    const t = this.task;
+    if (t.pagination === 'page') {
+      if (args.cursor !== undefined) {
+        throw fetchArgumentError('cursor', `${t.id} is paginated by page number: pass page, not cursor`);
+      }
+      if (args.page === undefined) throw fetchArgumentError('page', 'required: the 1-based page number');
+      return { page: args.page };
+    }
+    if (args.page !== undefined) {
+      throw fetchArgumentError(
+        'page',
+        `${t.id} is paginated by cursor: omit page, and pass the next_cursor of the previous page (no cursor for page 1)`,
+      );
+    }
+    if (args.cursor === undefined) return { page: 1 };
+    const cursor = decodeCursor(this.inst.keys.cursor, args.cursor);
+    // A cursor this episode gave never fits another page size, points past the stream, or belongs to a
+    // listing opened later than now (another episode of the instance, further on its clock).
+    if (
+      cursor === null ||
+      cursor.pos % size !== 0 ||
+      cursor.pos >= this.inst.streamLength ||
+      cursor.openMs > this.api.clockMs
+    ) {
+      throw fetchArgumentError(
+        'cursor',
+        'not a cursor of this episode: pass a next_cursor or restart_cursor exactly as received, or no cursor for page 1',
+      );
+    }
+    return { page: cursor.pos / size + 1, cursor };
+  }
+
+  /** The issue time of the presented auth_token (tasks with auth); a missing or unknown token is an error. */
+  private presentedToken(token: string | undefined): number | undefined {
+    const t = this.task;
+    if (t.faults.auth === undefined) {
+      if (token !== undefined) throw fetchArgumentError('auth_token', `${t.id} does not use auth_token`);
+      return undefined;
+    }
+    if (token === undefined) {
+      throw fetchArgumentError(
+        'auth_token',
+        `required on ${t.id}: the auth_token get_task_info issues (free)`,
+      );
+    }
+    const issued = tokenIssue(this.inst.keys.auth, this.api.tokenIssues ?? [], token);
+    if (issued === null) {
+      throw fetchArgumentError(
+        'auth_token',
+        'not a token this episode issued: call get_task_info (free) for the current auth_token',
+      );
+    }
+    return issued;
   }
 
   submit(args: SubmissionArgs): Record<string, unknown> {

@@ -34,19 +34,10 @@ export function isRowObject(v: unknown): v is Record<string, unknown> {
 export function checkEnvelope(args: SubmissionArgs, maxBytes: number): 'rows' | 'data_jsonl' | 'row_ids' {
   const given = (['rows', 'data_jsonl', 'row_ids'] as const).filter((k) => args[k] !== undefined);
   if (given.length !== 1) {
-    throw new BenchError(
-      'CB_ERR_SUBMISSION_ENVELOPE',
-      given.length === 0
-        ? 'submit_results needs exactly one of rows, data_jsonl or row_ids; none was given'
-        : `submit_results needs exactly one of rows, data_jsonl or row_ids; got ${given.join(' and ')}`,
-    );
+    throw new BenchError('CB_ERR_SUBMISSION_ENVELOPE', { given });
   }
   if (!withinJsonBytes(args, maxBytes)) {
-    throw new BenchError(
-      'CB_ERR_SUBMISSION_TOO_LARGE',
-      `the submission is larger than max_submission_bytes (${maxBytes} bytes of JSON)`,
-      { max_submission_bytes: maxBytes },
-    );
+    throw new BenchError('CB_ERR_SUBMISSION_TOO_LARGE', { max_submission_bytes: maxBytes });
   }
   return given[0]!;
 }

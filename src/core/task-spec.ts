@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { COUNTRIES } from './catalogue.js';
 import { BenchError } from './errors.js';
+import { ROW_FORMATS } from './row-format.js';
 
 const isoCodes = COUNTRIES.map((c) => c.iso) as [string, ...string[]];
 
@@ -79,6 +80,32 @@ export const EscalationSpec = z
   .refine((e) => e.from < e.to, { message: 'from must be < to' })
   .refine((e) => e.rate_limit_count + e.server_error_count > 0, { message: 'needs at least one fault' });
 
+/** Access tokens that expire (src/core/faults/auth.ts). */
+export const AuthSpec = z
+  .object({
+    /** A token expires this many seconds of virtual time after it is issued (whole milliseconds). */
+    token_ttl_s: z.number().min(0.1).max(3600).multipleOf(0.001),
+    /** The exact number of 401 token_expired the reference plan meets on every seed (checked at load). */
+    expiries: z.number().int().min(0).max(50),
+  })
+  .strict();
+
+/** Requests that time out with 504 on scheduled (page, attempt) slots (src/core/faults/timeout.ts). */
+export const TimeoutSpec = RetryableFaultSpec.extend({
+  /** Virtual seconds a timed-out request consumes (instead of latency_ms). */
+  timeout_s: z.number().int().min(1).max(60),
+}).strict();
+
+/** Listings of a cursor-paginated task that expire (src/core/faults/cursor.ts). */
+export const CursorSpec = z
+  .object({
+    /** A listing, and every cursor in it, expires this many seconds of virtual time after it was opened. */
+    cursor_ttl_s: z.number().min(0.1).max(3600).multipleOf(0.001),
+    /** The exact number of 410 cursor_expired the reference plan meets on every seed (checked at load). */
+    expiries: z.number().int().min(0).max(50),
+  })
+  .strict();
+
 export const FaultsSpec = z
   .object({
     duplicates: DuplicatesSpec.optional(),
@@ -87,6 +114,9 @@ export const FaultsSpec = z
     server_error: RetryableFaultSpec.optional(),
     drift: DriftSpec.optional(),
     escalation: EscalationSpec.optional(),
+    auth: AuthSpec.optional(),
+    timeout: TimeoutSpec.optional(),
+    cursor: CursorSpec.optional(),
   })
   .strict();
 
@@ -96,6 +126,27 @@ const SizeSpec = z
     default_page_size: z.number().int().min(1).max(5000),
     max_page_size: z.number().int().min(1).max(5000),
     min_pages: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+const requestBudget = z.number().int().min(1).max(10000);
+/** How served pages carry rows unless reset asks otherwise (src/core/row-format.ts). */
+const rowFormat = z.enum(ROW_FORMATS);
+
+/** How fetch_page reaches pages: by page number, or by the opaque cursor of the previous page. */
+export const PAGINATIONS = ['page', 'cursor'] as const;
+export type Pagination = (typeof PAGINATIONS)[number];
+
+/**
+ * A size profile selectable at reset (e.g. `llm`): what it gives replaces the task's field; a fault kind it
+ * gives replaces that kind's whole entry (the other kinds stay the task's).
+ */
+export const ProfileSpec = SizeSpec.partial()
+  .extend({
+    description: z.string().min(1).optional(),
+    request_budget: requestBudget.optional(),
+    row_format: rowFormat.optional(),
+    faults: FaultsSpec.optional(),
   })
   .strict();
 
@@ -115,9 +166,12 @@ export const TaskSpec = z
       })
       .strict(),
     ...SizeSpec.shape,
-    /** Alternative sizes selectable at reset (e.g. `llm`: N <= 300, <= 50 rows per page). */
-    profiles: z.record(z.string(), SizeSpec.partial()).default({}),
-    request_budget: z.number().int().min(1).max(10000),
+    /** Alternative profiles selectable at reset (e.g. `llm`: small instances, rows as columns). */
+    profiles: z.record(z.string(), ProfileSpec).default({}),
+    request_budget: requestBudget,
+    row_format: rowFormat.default('objects'),
+    /** "cursor": pages are reached by next_cursor (src/core/faults/cursor.ts); "page" (default): by number. */
+    pagination: z.enum(PAGINATIONS).default('page'),
     latency_ms: z.number().int().min(0).max(10000).default(100),
     max_wait_s: z.number().int().min(1).max(3600).default(60),
     /** Default 3 x budget + 20. */
@@ -136,6 +190,7 @@ export const TaskSpec = z
   });
 
 export type TaskSpec = z.infer<typeof TaskSpec>;
+export type ProfileSpec = z.infer<typeof ProfileSpec>;
 export type FaultsSpec = z.infer<typeof FaultsSpec>;
 
 /** A task whose size profile has been applied: what an episode actually runs. */
@@ -186,13 +241,14 @@ export function resolveTask(
     // An own key only: `constructor` or `__proto__` must not resolve to what every object inherits.
     const override = Object.hasOwn(spec.profiles, profile) ? spec.profiles[profile] : undefined;
     if (override === undefined) {
-      const known = [DEFAULT_PROFILE, ...Object.keys(spec.profiles)].join(', ');
-      throw new BenchError(
-        'CB_ERR_UNKNOWN_PROFILE',
-        `task ${spec.id} has no profile '${profile}' (known: ${known})`,
-      );
+      throw new BenchError('CB_ERR_UNKNOWN_PROFILE', {
+        task_id: spec.id,
+        profile,
+        known: [DEFAULT_PROFILE, ...Object.keys(spec.profiles)],
+      });
     }
-    sized = { ...spec, ...override };
+    const { faults, ...fields } = override;
+    sized = { ...spec, ...fields, faults: { ...spec.faults, ...faults } };
   }
   return {
     ...sized,

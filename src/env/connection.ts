@@ -5,11 +5,15 @@
  * OpenEnv call_tool step into a ToolReply with toolReplyOf, so a reply is the same wherever it came from.
  */
 import { ERRORS } from '../core/errors.js';
+import type { RowFormat } from '../core/row-format.js';
+import type { CallToolStep } from './environment.js';
 
 export interface ResetOptions {
   readonly task_id: string;
   readonly seed: number;
   readonly profile?: string | undefined;
+  /** How fetch_page carries rows (src/core/row-format.ts); the profile's when absent. */
+  readonly row_format?: RowFormat | undefined;
   /** The episode id to use (replays reuse the recorded one); the environment picks one when absent. */
   readonly episode_id?: string | undefined;
 }
@@ -103,6 +107,21 @@ export function toolReplyOf(t: StepTriple): ToolReply {
     };
   }
   return { value, error: null, done: t.done, reward };
+}
+
+/**
+ * A call_tool step of an environment in this process (src/env/in-process.ts) as a ToolReply: the reply
+ * toolReplyOf reads off the wire for the same step, without writing or reading an observation
+ * (test/eval/in-process-and-ws-connections-enforce-the-same-rules.test.ts compares them byte for byte).
+ */
+export function toolReplyOfStep(step: CallToolStep): ToolReply {
+  const o = step.outcome;
+  const reward = step.done ? step.reward : null;
+  if (o.ok) return { value: o.value, error: null, done: step.done, reward };
+  // An unknown tool is OpenEnv's framework error on the wire, which carries the code and message only.
+  const e = o.error;
+  const error = e.code === 'CB_ERR_UNKNOWN_TOOL' ? { code: e.code, message: e.message } : e.toJSON();
+  return { value: null, error, done: step.done, reward };
 }
 
 /** A step the environment refused as a whole (its envelope, or a step after the end) as a tool error reply. */

@@ -1,16 +1,23 @@
 /**
- * One OpenEnv environment instance (what a session owns): reset / step / state over a core Episode, the
- * list_tools / call_tool action union, and the MCP call-result shape. Every transport goes through here,
- * so HTTP, WS and MCP give the same observations, rewards and errors.
+ * One OpenEnv environment instance (what a session owns): reset / step / state over a core Episode, and
+ * the list_tools / call_tool action union. Every transport goes through here, so HTTP, WS and MCP apply the
+ * same rules and get the same outcomes. It returns plain values; how they are written on each transport
+ * (observation triples, call results, frames) is src/server/wire/.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { z } from 'zod';
-import { type DirectValue, type JsonTemplate, LazyValue } from '../core/direct-value.js';
-import { type CallResult, Episode } from '../core/episode.js';
+import { type CallResult, Episode, type ToolOutcome } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
+import type { TaskInfoText } from '../core/task-info.js';
 import type { TaskCatalog } from './task-catalog.js';
-import { Action, ResetRequest, toolSpecs } from './schemas.js';
+import {
+  actionEnvelope,
+  checked,
+  parseEnvelope,
+  ResetRequest,
+  type ToolSpecs,
+  toolSpecs,
+} from './schemas.js';
 
 /** The default task when reset names none. */
 export const DEFAULT_TASK = 'T1_single_page';
@@ -18,47 +25,9 @@ export const DEFAULT_TASK = 'T1_single_page';
 /** OpenEnv's reward for every non-terminal step and for reset. */
 export const NON_TERMINAL_REWARD = 0.0;
 
-export interface StepResult {
-  readonly observation: Record<string, unknown>;
-  readonly reward: number | null;
-  readonly done: boolean;
-}
-
-export interface McpCallResult {
-  content: Array<{ type: 'text'; text: string }>;
-  structured_content: Record<string, unknown> | null;
-  data: unknown;
-  is_error: boolean;
-  meta: Record<string, unknown> | null;
-}
-
-/** What an environment needs from the service around it. */
-export interface EnvContext {
-  readonly catalog: TaskCatalog;
-  readonly salt: string;
-  readonly saltHash: string | null;
-  /** True when a live episode of another environment has this id. */
-  readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
-  /** How call results carry tool values on the OpenEnv paths. */
-  readonly resultFormat: ResultFormat;
-  /** The task's get_task_info template, kept once per task by the service (taskInfoTemplate). */
-  readonly infoTemplate: (task: ResolvedTask) => JsonTemplate | null;
-  /** Told when this environment's episode id changes (for the store's index). */
-  readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
-}
-
-/** A validation failure as a typed error carrying pydantic-like error entries (loc, msg, type). */
-export function validationError(what: string, error: z.ZodError): BenchError {
-  const errors = error.issues.map((i) => ({ type: i.code, loc: i.path, msg: i.message }));
-  const first = errors[0];
-  const where = first && first.loc.length > 0 ? ` at ${first.loc.join('.')}` : '';
-  return new BenchError('CB_ERR_VALIDATION', `invalid ${what}${where}: ${first?.msg ?? 'invalid'}`, {
-    errors,
-  });
-}
-
 /**
- * How call results carry a tool's value on the OpenEnv paths (step and OpenEnv JSON-RPC):
+ * How call results carry a tool's value on the OpenEnv paths (step and OpenEnv JSON-RPC), chosen per
+ * episode at reset (else the server's TOOL_RESULT_FORMAT):
  * - `full` (default, upstream's shape): the value as JSON text in `content`, and again in
  *   `structured_content` and `data`, so every kind of client finds it (rows travel three times);
  * - `compact`: the value once, in `data` (what OpenEnv's Python clients return from call_tool), with a
@@ -66,126 +35,52 @@ export function validationError(what: string, error: z.ZodError): BenchError {
  */
 export type ResultFormat = 'full' | 'compact';
 
-/** The one-line summary `compact` results carry as text. */
-function summary(r: { value: Record<string, unknown>; direct?: DirectValue }): string {
-  const d = r.direct;
-  if (d?.rowCount !== undefined) return `status=${d.status} rows=${d.rowCount} (full result in data)`;
-  const value = r.value;
-  const rows = Array.isArray(value.rows) ? ` rows=${value.rows.length}` : '';
-  const status =
-    value.status !== undefined ? `status=${value.status}` : `keys=${Object.keys(value).join(',')}`;
-  return `${status}${rows} (full result in data)`;
+interface Scored {
+  readonly reward: number;
+  readonly done: boolean;
 }
 
-/** How a WiredResult carries its value. */
-interface Wire {
-  readonly direct: DirectValue;
+/** What reset returns: the task (get_task_info's fields, episode_id included) and the tool list. */
+export interface ResetStep extends Scored {
+  readonly kind: 'reset';
+  readonly observation: Record<string, unknown>;
+}
+
+/** A list_tools step. */
+export interface ListToolsStep extends Scored {
+  readonly kind: 'list_tools';
+  readonly tools: ToolSpecs;
+}
+
+/** A call_tool step: the tool's outcome, and how this episode's results carry values. */
+export interface CallToolStep extends Scored {
+  readonly kind: 'call_tool';
+  readonly toolName: string;
+  readonly outcome: ToolOutcome;
   readonly format: ResultFormat;
 }
 
-/**
- * A successful call result, made from the value's DirectValue: wireJson splices the value's text into the
- * frame, and the object faces (structured_content, data) are built only when something reads them;
- * JSON.stringify reads them through toJSON, in the result's field order. The accessors are on the
- * prototype: accessor literals made per call would give every result its own hidden class, allocated in
- * old space, which made scavenges slow and promoted young objects.
- */
-class WiredResult implements McpCallResult {
-  readonly content: Array<{ type: 'text'; text: string }>;
-  readonly is_error = false;
-  readonly meta = null;
-  readonly #wire: Wire;
+/** The outcome of reset or step, told apart by `kind`; src/server/wire/step.ts writes it. */
+export type StepResult = ResetStep | ListToolsStep | CallToolStep;
 
-  constructor(wire: Wire, text: string) {
-    this.#wire = wire;
-    this.content = [{ type: 'text', text }];
-  }
-
-  static wireOf(r: unknown): Wire | undefined {
-    return r instanceof WiredResult ? r.#wire : undefined;
-  }
-
-  get structured_content(): Record<string, unknown> | null {
-    return this.#wire.format === 'full' ? this.#wire.direct.value() : null;
-  }
-
-  get data(): unknown {
-    return this.#wire.direct.value();
-  }
-
-  toJSON(): McpCallResult {
-    const { content, structured_content, data, is_error, meta } = this;
-    return { content, structured_content, data, is_error, meta };
-  }
-}
-
-/**
- * The JSON text of a step result (or any value), byte-identical to JSON.stringify (tested). A call result
- * made from a DirectValue is written from its text: in `full`, the text is spliced in for content,
- * structured_content and data (with its escaped form, when the value has one cached) instead of
- * serialising the value three times; in `compact`, once for data.
- */
-export function wireJson(value: unknown): string {
-  const r = value as StepResult;
-  const result = r?.observation?.result as McpCallResult | null | undefined;
-  const wire = WiredResult.wireOf(result);
-  if (wire === undefined || Object.keys(r.observation).length !== 3) return JSON.stringify(value);
-  const d = wire.direct;
-  const text = d.json();
-  const body =
-    wire.format === 'full'
-      ? `${d.escapedJson?.() ?? JSON.stringify(text)}}],"structured_content":${text},"data":${text}`
-      : `${JSON.stringify(result!.content[0]!.text)}}],"structured_content":null,"data":${text}`;
-  return (
-    `{"observation":{"tool_name":${JSON.stringify(r.observation.tool_name)},"result":{"content":[{"type":"text","text":` +
-    `${body},"is_error":false,"meta":null},"error":null},"reward":${JSON.stringify(r.reward)},"done":${JSON.stringify(r.done)}}`
-  );
-}
-
-/** A value that came as an object, with its text made once on demand. */
-const plainValue = (value: Record<string, unknown>): DirectValue =>
-  new LazyValue(
-    () => value,
-    () => JSON.stringify(value),
-  );
-
-/** The MCP CallToolResult of a core tool outcome (tool-level errors are results with is_error true). */
-export function toMcpResult(r: CallResult, format: ResultFormat = 'full'): McpCallResult {
-  const o = r.outcome;
-  if (o.ok) {
-    const direct = o.direct ?? plainValue(o.value);
-    return new WiredResult({ direct, format }, format === 'full' ? direct.json() : summary(o));
-  }
-  const error = o.error.toJSON();
-  const value = { error };
-  return {
-    content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
-    structured_content: value,
-    data: value,
-    is_error: true,
-    meta: null,
-  };
-}
-
-/** A JSON object (not null, not an array): what zod's z.record accepts of parsed JSON. */
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * The common action, a well-formed call_tool, checked without zod (null for anything else, which the
- * Action schema then accepts or rejects with its errors).
- */
-function callToolAction(raw: unknown): Action | null {
-  if (!isRecord(raw) || raw.type !== 'call_tool') return null;
-  for (const k in raw) {
-    if (k !== 'type' && k !== 'tool_name' && k !== 'arguments' && k !== 'metadata') return null;
-  }
-  const { tool_name, arguments: args, metadata } = raw;
-  if (typeof tool_name !== 'string' || tool_name.length === 0) return null;
-  if ((args !== undefined && !isRecord(args)) || (metadata !== undefined && !isRecord(metadata))) return null;
-  const action: Action = { type: 'call_tool', tool_name, arguments: args ?? {} };
-  if (metadata !== undefined) action.metadata = metadata;
-  return action;
+/** What an environment needs from the service around it. */
+export interface EnvContext {
+  readonly catalog: TaskCatalog;
+  readonly salt: string;
+  readonly saltHash: string | null;
+  /** True when another environment's episode holds this id (a live episode, or a kept HTTP one). */
+  readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
+  /** How call results carry tool values on the OpenEnv paths, unless a reset says otherwise. */
+  readonly resultFormat: ResultFormat;
+  /** The task's get_task_info text writer, kept once per task by the service. */
+  readonly infoText: (task: ResolvedTask) => TaskInfoText | undefined;
+  /**
+   * Run once a reset request is valid, before anything changes; throws to refuse the reset (the store's
+   * per-client rate gate). Absent: every reset is admitted.
+   */
+  readonly admitReset?: (self: ComtradeEnvironment) => void;
+  /** Told when this environment's episode id changes (for the store's index). */
+  readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }
 
 export class ComtradeEnvironment {
@@ -206,18 +101,14 @@ export class ComtradeEnvironment {
   }
 
   /** Starts a new episode (ending the current one, if live, as 'closed'). */
-  reset(raw: unknown): StepResult {
-    const parsed = ResetRequest.safeParse(raw ?? {});
-    if (!parsed.success) throw validationError('reset request', parsed.error);
-    const req = parsed.data;
+  reset(raw: unknown): ResetStep {
+    const req = checked(ResetRequest, 'reset request', raw ?? {});
     const task = this.ctx.catalog.resolve(req.task_id ?? DEFAULT_TASK, req.profile);
     const episodeId = req.episode_id ?? randomBytes(16).toString('hex');
     if (this.ctx.episodeIdTaken(episodeId, this)) {
-      throw new BenchError(
-        'CB_ERR_EPISODE_CONFLICT',
-        `episode_id '${episodeId}' is a live episode of another session; choose another id or omit it`,
-      );
+      throw new BenchError('CB_ERR_EPISODE_CONFLICT', { episode_id: episodeId });
     }
+    this.ctx.admitReset?.(this);
     const seed = req.seed ?? randomInt(0, 2 ** 32);
     const previous = this.ep;
     if (previous !== null && !previous.done) previous.end('closed');
@@ -227,71 +118,53 @@ export class ComtradeEnvironment {
       episodeId,
       salt: this.ctx.salt,
       saltHash: this.ctx.saltHash,
-      infoTemplate: this.ctx.infoTemplate(task),
+      rowFormat: req.row_format,
+      infoText: this.ctx.infoText(task),
     });
     this.format = req.result_format ?? this.ctx.resultFormat;
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
     return {
+      kind: 'reset',
       observation: { ...this.ep.taskInfo(), tools: toolSpecs() },
       reward: NON_TERMINAL_REWARD,
       done: false,
     };
   }
 
-  private live(): Episode {
-    if (this.ep === null) throw new BenchError('CB_ERR_NOT_RESET', 'no episode yet: call reset first');
+  private liveEpisode(): Episode {
+    if (this.ep === null) throw new BenchError('CB_ERR_NOT_RESET');
     return this.ep;
   }
 
-  /** An OpenEnv step with an MCP action. */
-  step(raw: unknown): StepResult {
-    let action = callToolAction(raw);
-    if (action === null) {
-      const parsed = Action.safeParse(raw);
-      if (!parsed.success) throw validationError('action', parsed.error);
-      action = parsed.data;
-    }
-    const ep = this.live();
+  /** An OpenEnv step with an MCP action (list_tools or call_tool). */
+  step(raw: unknown): ListToolsStep | CallToolStep {
+    const action = parseEnvelope(actionEnvelope, raw);
+    const ep = this.liveEpisode();
     if (action.type === 'list_tools') {
       return {
-        observation: { tools: toolSpecs() },
-        reward: ep.done ? ep.breakdown!.reward : NON_TERMINAL_REWARD,
+        kind: 'list_tools',
+        tools: toolSpecs(),
+        reward: ep.breakdown?.reward ?? NON_TERMINAL_REWARD,
         done: ep.done,
       };
     }
     if (ep.done) {
-      throw new BenchError(
-        'CB_ERR_EPISODE_DONE',
-        `episode ${ep.episodeId} has ended (${ep.endReason}); reset to start a new one`,
-      );
+      throw new BenchError('CB_ERR_EPISODE_DONE', { episode_id: ep.episodeId, end_reason: ep.endReason! });
     }
     const r = ep.runTool(action.tool_name, action.arguments);
-    const reward = r.done ? r.reward : NON_TERMINAL_REWARD;
-    if (!r.outcome.ok && r.outcome.error.code === 'CB_ERR_UNKNOWN_TOOL') {
-      return {
-        observation: {
-          tool_name: action.tool_name,
-          result: null,
-          error: { error_type: 'tool_not_found', message: r.outcome.error.message },
-        },
-        reward,
-        done: r.done,
-      };
-    }
     return {
-      observation: {
-        tool_name: action.tool_name,
-        result: toMcpResult(r, this.format),
-        error: null,
-      },
-      reward,
+      kind: 'call_tool',
+      toolName: action.tool_name,
+      outcome: r.outcome,
+      format: this.format,
+      reward: r.reward ?? NON_TERMINAL_REWARD,
       done: r.done,
     };
   }
 
-  /** A direct MCP tools/call (JSON-RPC paths). */
+  /** A tool call outside step (MCP tools/call, in-process agents): the core outcome, not a step. */
   runTool(name: string, args: unknown): CallResult {
-    return this.live().runTool(name, args);
+    return this.liveEpisode().runTool(name, args);
   }
 
   state(): Record<string, unknown> {

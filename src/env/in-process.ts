@@ -9,11 +9,10 @@ import {
   type EnvConnection,
   refusedStep,
   type ResetOptions,
-  type StepTriple,
   type ToolReply,
-  toolReplyOf,
+  toolReplyOfStep,
 } from './connection.js';
-import { ComtradeEnvironment } from './environment.js';
+import { type CallToolStep, ComtradeEnvironment, type ListToolsStep } from './environment.js';
 import { saltHashOf } from './salt.js';
 import type { TaskCatalog } from './task-catalog.js';
 
@@ -29,8 +28,8 @@ export class InProcessEnv implements EnvConnection {
       episodeIdTaken: () => false,
       // Values are read as objects here; the compact shape builds no text for them.
       resultFormat: 'compact',
-      // In-process callers read values, never get_task_info's JSON template.
-      infoTemplate: () => null,
+      // In-process callers read values, never get_task_info's JSON text.
+      infoText: () => undefined,
       onEpisode: () => undefined,
     });
   }
@@ -43,19 +42,21 @@ export class InProcessEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const req: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) req.profile = opts.profile;
+    if (opts.row_format !== undefined) req.row_format = opts.row_format;
     if (opts.episode_id !== undefined) req.episode_id = opts.episode_id;
     return this.env.reset(req).observation;
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
-    let step: StepTriple;
+    let step: ListToolsStep | CallToolStep;
     try {
       step = this.env.step({ type: 'call_tool', tool_name: name, arguments: args });
     } catch (e) {
       if (e instanceof BenchError) return refusedStep(e.toJSON());
       throw e;
     }
-    return toolReplyOf(step);
+    // A call_tool action always gives a call_tool step.
+    return toolReplyOfStep(step as CallToolStep);
   }
 
   async state(): Promise<Record<string, unknown>> {

@@ -1,11 +1,54 @@
 /**
- * OpenEnv wire schemas: reset request, the step action union (list_tools / call_tool), observations and
- * state. The JSON Schemas served at /schema are generated from these zod schemas, and tool input schemas
- * from the core tool definitions.
+ * OpenEnv schemas: reset request, the step action union (list_tools / call_tool), observations and state.
+ * The JSON Schemas served at /schema are generated from these zod schemas, and tool input schemas from the
+ * core tool definitions. Envelopes checked on every message pair a zod schema with a hand-written check
+ * for the hot path (Envelope, below).
  */
 import { z } from 'zod';
+import { BenchError, type Issue } from '../core/errors.js';
+import { ROW_FORMATS } from '../core/row-format.js';
 import { TOOLS } from '../core/tools.js';
 import { MAX_SEED } from '../core/versions.js';
+
+/** A JSON object (not null, not an array): what zod's z.record accepts of parsed JSON. */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A zod failure as a catalogue error carrying FastAPI-like entries (type, loc, msg). */
+function validationError(what: string, error: z.ZodError): BenchError<'CB_ERR_VALIDATION'> {
+  const errors: Issue[] = error.issues.map((i) => ({ type: i.code, loc: i.path, msg: i.message }));
+  return new BenchError('CB_ERR_VALIDATION', { what, errors });
+}
+
+/** `raw` parsed by `schema`, or a CB_ERR_VALIDATION naming `what` and zod's issues. */
+export function checked<T>(schema: z.ZodType<T>, what: string, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(what, parsed.error);
+  return parsed.data;
+}
+
+/**
+ * A message kind checked on every message: its zod schema (the definition, and the wording of every
+ * rejection) and a hand-written check for the hot path, about twenty times faster than zod's. The fast
+ * check accepts exactly what the schema accepts and returns an equal value (test/server/
+ * envelope-fast-checks-agree-with-zod.test.ts generates thousands of envelopes to prove it); what it
+ * refuses (null) goes to the schema, which words the error.
+ */
+export interface Envelope<T> {
+  readonly what: string;
+  readonly schema: z.ZodType<T>;
+  readonly fast: (raw: unknown) => T | null;
+}
+
+export function parseEnvelope<T>(envelope: Envelope<T>, raw: unknown): T {
+  return envelope.fast(raw) ?? checked(envelope.schema, envelope.what, raw);
+}
+
+/** Whether every own key of `o` is one of `keys`. */
+export function onlyKeys(o: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const k in o) if (!keys.includes(k)) return false;
+  return true;
+}
 
 export const ResetRequest = z
   .object({
@@ -29,6 +72,13 @@ export const ResetRequest = z
       .optional()
       .describe('client-chosen episode id (default: random 128-bit)'),
     profile: z.string().min(1).max(64).optional().describe('size profile: default or llm'),
+    row_format: z
+      .enum(ROW_FORMATS)
+      .optional()
+      .describe(
+        'how fetch_page carries rows: objects (one object per row) or columns (a columns list once, each ' +
+          "row an array in that order); default: the profile's (llm: columns)",
+      ),
     result_format: z
       .enum(['full', 'compact'])
       .optional()
@@ -56,6 +106,32 @@ export const Action = z
   .describe('An MCP action: list the tools, or call one.');
 export type Action = z.infer<typeof Action>;
 
+const CALL_TOOL_KEYS = ['type', 'tool_name', 'arguments', 'metadata'] as const;
+const LIST_TOOLS_KEYS = ['type', 'metadata'] as const;
+
+/** A step's action (the bare `data` of a /ws step, the `action` of POST /step). */
+export const actionEnvelope: Envelope<Action> = {
+  what: 'action',
+  schema: Action,
+  fast: (raw) => {
+    if (!isRecord(raw)) return null;
+    const { metadata } = raw;
+    if (metadata !== undefined && !isRecord(metadata)) return null;
+    if (raw.type === 'call_tool') {
+      const { tool_name, arguments: args } = raw;
+      if (!onlyKeys(raw, CALL_TOOL_KEYS) || typeof tool_name !== 'string' || tool_name.length === 0)
+        return null;
+      if (args !== undefined && !isRecord(args)) return null;
+      const action: Action = { type: 'call_tool', tool_name, arguments: args ?? {} };
+      if (metadata !== undefined) action.metadata = metadata;
+      return action;
+    }
+    if (raw.type === 'list_tools' && onlyKeys(raw, LIST_TOOLS_KEYS))
+      return metadata === undefined ? { type: 'list_tools' } : { type: 'list_tools', metadata };
+    return null;
+  },
+};
+
 export const ToolSpec = z.object({
   name: z.string(),
   description: z.string(),
@@ -69,13 +145,15 @@ export const ToolError = z
   })
   .strict();
 
-export const CallToolResultSchema = z.object({
+/** MCP's CallToolResult as OpenEnv observations carry it (snake_case); src/server/wire/results.ts writes it. */
+export const CallToolResult = z.object({
   content: z.array(z.object({ type: z.literal('text'), text: z.string() })),
   structured_content: z.record(z.string(), z.unknown()).nullable(),
   data: z.unknown(),
   is_error: z.boolean(),
   meta: z.record(z.string(), z.unknown()).nullable(),
 });
+export type CallToolResult = z.infer<typeof CallToolResult>;
 
 const observationCommon = {
   done: z.boolean().default(false),
@@ -92,7 +170,7 @@ export const Observation = z
     tools: z.array(ToolSpec).optional(),
     // Call-tool observation.
     tool_name: z.string().optional(),
-    result: CallToolResultSchema.nullable().optional(),
+    result: CallToolResult.nullable().optional(),
     error: ToolError.nullable().optional(),
     ...observationCommon,
   })
@@ -112,7 +190,7 @@ export const State = z
     'Base OpenEnv state; ComtradeBench adds task_id, seed, done, end_reason, budget and clock fields.',
   );
 
-type ToolSpecs = ReadonlyArray<Readonly<z.infer<typeof ToolSpec>>>;
+export type ToolSpecs = ReadonlyArray<Readonly<z.infer<typeof ToolSpec>>>;
 let toolSpecsMemo: ToolSpecs | null = null;
 let schemaMemo: { action: unknown; observation: unknown; state: unknown } | null = null;
 

@@ -49,10 +49,7 @@ export class TaskCatalog {
     if (hit !== undefined) return hit;
     const t = this.byId.get(id);
     if (t === undefined) {
-      throw new BenchError(
-        'CB_ERR_UNKNOWN_TASK',
-        `unknown task_id '${id}'; known tasks: ${this.ids.join(', ')}`,
-      );
+      throw new BenchError('CB_ERR_UNKNOWN_TASK', { task_id: id, known: this.ids });
     }
     const r = resolveTask(t.spec, t.hash, profile);
     this.resolved.set(cacheKey, r);

@@ -70,11 +70,10 @@ function argumentsOf(call: ChatCompletionMessageFunctionToolCall): { args: unkno
   try {
     return { args: JSON.parse(text) };
   } catch (e) {
-    const error = new BenchError(
-      'CB_ERR_INVALID_ARGUMENT',
-      `the arguments of ${call.function.name} are not valid JSON (${(e as Error).message}); nothing was sent ` +
-        'to the environment: send the arguments as one JSON object',
-    );
+    const error = new BenchError('CB_ERR_INVALID_ARGUMENT', {
+      tool: call.function.name,
+      issues: [{ path: [], json_error: (e as Error).message }],
+    });
     return { error: JSON.stringify({ error: error.toJSON() }) };
   }
 }

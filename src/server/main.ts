@@ -1,20 +1,22 @@
 /**
  * The only place that listens. `node dist/src/server/main.js` (Docker, openenv.yaml) and `comtradebench serve`
- * both call serve(): HOST/PORT from the environment, graceful shutdown on SIGTERM/SIGINT (refuse new requests,
- * close /ws sessions with 1001, finish in-flight requests, exit 0). A bad configuration exits 1 with a message.
+ * both call serve(): HOST/PORT from the environment, and SIGTERM/SIGINT close the app, whose one shutdown
+ * path (src/server/plugins/shutdown.ts) refuses new requests, closes WebSockets with 1001 and lets
+ * in-flight requests finish before the process exits 0. A bad configuration exits 1 with a message,
+ * before the server is even loaded.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import { buildApp } from './app.js';
 
 /** How long a graceful shutdown may take before the process is killed. */
 const SHUTDOWN_DELAY_MS = 10_000;
 
 export async function serve(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const config = loadConfig(process.env, overrides);
+  const { buildApp } = await import('./app.js');
   const app = buildApp(config);
   closeWithGrace(
     { delay: SHUTDOWN_DELAY_MS, logger: { error: (m: unknown) => app.log.error(m) } },
@@ -29,6 +31,12 @@ export async function serve(overrides: Partial<Config> = {}): Promise<FastifyIns
     {
       max_concurrent_envs: config.MAX_CONCURRENT_ENVS,
       session_timeout_s: config.SESSION_TIMEOUT_S,
+      http_session_timeout_s: config.HTTP_SESSION_TIMEOUT_S,
+      max_episodes_per_client: config.MAX_EPISODES_PER_CLIENT,
+      max_resets_per_minute: config.MAX_RESETS_PER_MINUTE,
+      trust_proxy: config.TRUST_PROXY,
+      api_key: config.API_KEY !== '',
+      cors_origins: config.CORS_ORIGINS,
       web: config.ENABLE_WEB_INTERFACE,
     },
     'comtradebench ready',

@@ -1,13 +1,14 @@
 /**
- * Judge property 7: hostile submissions (bad JSONL lines, wrong types, huge or non-finite numbers, non-object
- * rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside the envelope is scored and counted
- * in the breakdown; envelope errors are invalid-argument errors after which the agent may submit again.
+ * Judge property 7 (docs/benchmark.md, section 9): hostile submissions (bad JSONL lines, wrong types, huge or
+ * non-finite numbers, non-object rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside
+ * the envelope is scored and counted in the breakdown, on every profile; envelope errors are invalid-argument
+ * errors after which the agent may submit again.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';
 import { DIMENSIONS } from '../../src/core/judge/index.js';
 import { jsonBytes } from '../../src/core/submission.js';
-import { catalog, cleanRows, errorCode, okValue, walkAllPages } from './helpers.js';
+import { catalog, cleanRows, errorCode, okValue, PROFILES, walkAllPages } from './helpers.js';
 
 interface Breakdown {
   score: number;
@@ -16,8 +17,8 @@ interface Breakdown {
   evidence: Record<string, number | string>;
 }
 
-function fetched(taskId = 'T1_single_page', seed = 0) {
-  const ep = new Episode({ task: catalog.resolve(taskId), seed, episodeId: 'hostile' });
+function fetched(taskId = 'T1_single_page', seed = 0, profile = 'default') {
+  const ep = new Episode({ task: catalog.resolve(taskId, profile), seed, episodeId: 'hostile' });
   const walk = walkAllPages(ep);
   return { ep, ...walk, rows: cleanRows(walk.served) };
 }
@@ -40,9 +41,9 @@ function submit(ep: Episode, args: unknown): Breakdown {
   return b;
 }
 
-describe('hostile data inside the envelope is scored and counted', () => {
+describe.each(PROFILES)('hostile data inside the envelope is scored and counted (%s)', (profile) => {
   it('bad JSONL lines are malformed, an object without key fields is schema-invalid', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const n = rows.length;
     const bad = ['not json', '[1,2]', '42', 'null', '"a string"', '{"unterminated": '];
     const lines = [...rows.map((r) => JSON.stringify(r)), ...bad, '{"a":1}', '', '   '];
@@ -63,7 +64,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('non-object rows are malformed', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [null, 5, 'row', [], true, [rows[0]], ...rows], run_log: log });
     expect(b.evidence.malformed).toBe(6);
     expect(b.evidence.exact).toBe(rows.length);
@@ -71,7 +72,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('wrong field types make a row schema-invalid; a mistyped key field leaves it without a key', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.primaryValue = String(hostile[0]!.primaryValue); // key intact: present, not exact
     hostile[1]!.reporterCode = String(hostile[1]!.reporterCode); // key field mistyped: no key
@@ -86,7 +87,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('non-finite and huge numbers are schema-invalid and never make the score non-finite', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.qty = Number.NaN;
     hostile[1]!.netWgt = Number.POSITIVE_INFINITY;
@@ -113,7 +114,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('a huge but finite primaryValue wipes out data quality, and nothing else', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.primaryValue = 9e14;
     const b = submit(ep, { rows: hostile, run_log: log });
@@ -123,7 +124,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('unknown, malformed and non-string row_ids are malformed entries', () => {
-    const { ep, served, log } = fetched();
+    const { ep, served, log } = fetched('T1_single_page', 0, profile);
     const ids = served.map((r) => r.row_id);
     const hostile = [...ids, 'r999.0', 'x', 5, null, 'r1.99999', 'r0.0', {}, 'r1.0 ', 'R1.0'];
     const b = submit(ep, { row_ids: hostile, run_log: log });
@@ -133,7 +134,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('the same row twice is a duplicate, judged once', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [...rows, ...rows], run_log: log });
     expect(b.evidence.duplicates).toBe(rows.length);
     expect(b.evidence.exact).toBe(rows.length);
@@ -141,23 +142,24 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('the agent’s is_total flag is not trusted: real rows flagged as totals still count, totals flagged real do not', () => {
-    const real = fetched('T7_totals_trap', 0);
+    const real = fetched('T7_totals_trap', 0, profile);
     const flagged = real.rows.map((r) => ({ ...r, is_total: true }));
     expect(submit(real.ep, { rows: flagged, run_log: real.log }).score).toBe(100);
 
-    const again = fetched('T7_totals_trap', 0);
+    const again = fetched('T7_totals_trap', 0, profile);
     const totals = again.served
       .filter((r) => r.is_total === true)
       .map(({ row_id: _id, ...r }) => ({ ...r, is_total: false }));
-    expect(totals).toHaveLength(4);
+    expect(totals.length).toBeGreaterThan(0);
+    expect(totals).toHaveLength(again.ep.inst.totals.length);
     const b = submit(again.ep, { rows: [...again.rows, ...totals], run_log: again.log });
-    expect(b.evidence.totals_kept).toBe(4);
+    expect(b.evidence.totals_kept).toBe(totals.length);
     expect(b.evidence.foreign).toBe(0);
     expect(b.score).toBeLessThan(100);
   });
 
   it('hostile run_log items are ignored or count as fabricated events, never crash', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const junk = [
       null,
       5,
@@ -179,26 +181,27 @@ describe('hostile data inside the envelope is scored and counted', () => {
 describe('16 MiB and envelope errors are refused without ending the episode', () => {
   const MiB16 = 16 * 1024 * 1024;
 
-  it('over max_submission_bytes -> CB_ERR_SUBMISSION_TOO_LARGE, then a valid submission is scored', () => {
-    const { ep, rows, log } = fetched();
-    expect(ep.task.max_submission_bytes).toBe(MiB16);
-    const tooLarge: unknown[] = [
-      { data_jsonl: 'x'.repeat(MiB16 + 1) },
-      { rows: [{ note: 'y'.repeat(MiB16) }] },
-      { rows: new Array(9_000_000).fill(0) }, // 18 MB of JSON
-      { row_ids: new Array(2_500_000).fill('r1.0') },
-      { rows, run_log: 'z'.repeat(MiB16) },
-    ];
-    for (const args of tooLarge) {
+  // One test per oversized submission: each builds and refuses tens of megabytes.
+  const tooLarge: Array<[string, (rows: Record<string, unknown>[]) => unknown]> = [
+    ['data_jsonl of 16 MiB + 1 byte', () => ({ data_jsonl: 'x'.repeat(MiB16 + 1) })],
+    ['one row holding a 16 MiB string', () => ({ rows: [{ note: 'y'.repeat(MiB16) }] })],
+    ['9,000,000 numbers, 18 MB of JSON', () => ({ rows: new Array(9_000_000).fill(0) })],
+    ['2,500,000 row_ids', () => ({ row_ids: new Array(2_500_000).fill('r1.0') })],
+    ['valid rows with a 16 MiB run_log', (rows) => ({ rows, run_log: 'z'.repeat(MiB16) })],
+  ];
+  for (const [what, args] of tooLarge) {
+    it(`over max_submission_bytes (${what}) -> CB_ERR_SUBMISSION_TOO_LARGE, then a valid submission is scored`, () => {
+      const { ep, rows, log } = fetched();
+      expect(ep.task.max_submission_bytes).toBe(MiB16);
       const steps = ep.stepCount;
-      const r = ep.runTool('submit_results', args);
+      const r = ep.runTool('submit_results', args(rows));
       expect(errorCode(r)).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
       expect(r.done).toBe(false);
       expect(ep.done).toBe(false);
       expect(ep.stepCount).toBe(steps + 1);
-    }
-    expect(submit(ep, { rows, run_log: log }).score).toBe(100);
-  });
+      expect(submit(ep, { rows, run_log: log }).score).toBe(100);
+    });
+  }
 
   /*
    * Regression: the size check once counted a string as its UTF-16 length and every number as 8 bytes, so
@@ -216,16 +219,18 @@ describe('16 MiB and envelope errors are refused without ending the episode', ()
       expect(jsonBytes(v, Number.MAX_SAFE_INTEGER)).toBe(Buffer.byteLength(JSON.stringify(v)));
   });
 
-  it('the size limit is in bytes of JSON: multi-byte strings and long numbers count in full', () => {
-    const { ep, rows, log } = fetched();
-    const multibyte = { data_jsonl: 'é'.repeat(9 * 1024 * 1024) };
-    expect(Buffer.byteLength(JSON.stringify(multibyte))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.runTool('submit_results', multibyte))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
-    const longNumbers = { rows: new Array(1_000_000).fill(-Math.PI * 1e-300) };
-    expect(Buffer.byteLength(JSON.stringify(longNumbers))).toBeGreaterThan(MiB16);
-    expect(errorCode(ep.runTool('submit_results', longNumbers))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
-    expect(submit(ep, { rows, run_log: log }).score).toBe(100);
-  });
+  for (const [what, make] of [
+    ['multi-byte strings', () => ({ data_jsonl: 'é'.repeat(9 * 1024 * 1024) })],
+    ['long numbers', () => ({ rows: new Array(1_000_000).fill(-Math.PI * 1e-300) })],
+  ] as const) {
+    it(`the size limit is in bytes of JSON: ${what} count in full`, () => {
+      const { ep, rows, log } = fetched();
+      const args = make();
+      expect(Buffer.byteLength(JSON.stringify(args))).toBeGreaterThan(MiB16);
+      expect(errorCode(ep.runTool('submit_results', args))).toBe('CB_ERR_SUBMISSION_TOO_LARGE');
+      expect(submit(ep, { rows, run_log: log }).score).toBe(100);
+    });
+  }
 
   it('none or several data fields, wrong types and unknown fields are envelope errors; the episode continues', () => {
     const { ep, rows, log } = fetched();

@@ -1,4 +1,7 @@
-/** Judge property 2, key-enumerator on T6-T10 (T1-T5 in the sibling file; see key-enumerator-property.ts). */
+/**
+ * Judge property 2 (docs/benchmark.md, section 9), key-enumerator on T6-T10 (T1-T5 in the sibling file; see
+ * key-enumerator-property.ts).
+ */
 import { keyEnumeratorScoresNearZero } from './key-enumerator-property.js';
 
 keyEnumeratorScoresNearZero([

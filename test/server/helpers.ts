@@ -1,10 +1,17 @@
 /** Shared helpers for the transport tests: a quiet config, a listening app, a raw /ws probe, an HTTP EnvConnection. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import WebSocket from 'ws';
-import type { EnvConnection, ResetOptions, ToolReply } from '../../src/env/connection.js';
-import { type StepTriple, toolReplyOf } from '../../src/client/ws-client.js';
+import {
+  type EnvConnection,
+  type ResetOptions,
+  type StepTriple,
+  type ToolReply,
+  toolReplyOf,
+} from '../../src/env/connection.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 
@@ -76,18 +83,19 @@ export class WsProbe {
     return this.next();
   }
 
-  /** True when nothing arrives within `ms` (for "no reply" checks). */
-  async silentFor(ms: number): Promise<boolean> {
-    if (this.inbox.length > 0) return false;
-    return new Promise((resolve) => {
-      const w = () => resolve(false);
-      this.waiters.push(w);
-      setTimeout(() => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(i >= 0);
-      }, ms);
-    });
+  /** Frames received and not yet read. */
+  get unread(): number {
+    return this.inbox.length;
+  }
+}
+
+/** Polls `cond` every 10 ms until it holds, failing after `timeoutMs` (no fixed sleeps in tests). */
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms: ${cond.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -130,30 +138,85 @@ export function expectError(
   expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
 }
 
+/** An HTTP episode POST /reset started: its id, its token, and the X-Episode-Token header carrying it. */
+export interface HttpEpisode {
+  readonly id: string;
+  readonly token: string;
+  readonly auth: { 'x-episode-token': string };
+  readonly body: Json;
+}
+
+/** POST /reset (or /web/reset) that must succeed; returns the episode's id and token. */
+export async function httpReset(
+  app: FastifyInstance,
+  body: unknown = {},
+  url = '/reset',
+  headers: Record<string, string> = {},
+): Promise<HttpEpisode> {
+  const r = await call(app, 'POST', url, body, headers);
+  if (r.status !== 200) throw new Error(`${url} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const token = r.body.episode_token as string;
+  expect(r.headers['x-episode-token']).toBe(token);
+  return { id: r.body.observation.episode_id, token, auth: { 'x-episode-token': token }, body: r.body };
+}
+
 /** An EnvConnection over the stateful HTTP routes (through app.inject), mapping replies like RemoteEnv. */
 export class InjectEnv implements EnvConnection {
-  episodeId: string | null = null;
+  episode: HttpEpisode | null = null;
   constructor(private readonly app: FastifyInstance) {}
 
+  get episodeId(): string | null {
+    return this.episode?.id ?? null;
+  }
+
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
-    const r = await call(this.app, 'POST', '/reset', {
+    this.episode = await httpReset(this.app, {
       task_id: opts.task_id,
       seed: opts.seed,
       ...(opts.profile ? { profile: opts.profile } : {}),
     });
-    if (r.status !== 200) throw new Error(`reset failed: ${JSON.stringify(r.body)}`);
-    this.episodeId = r.body.observation.episode_id;
-    return r.body.observation;
+    return this.episode.body.observation;
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
-    const r = await call(this.app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name: name, arguments: args },
-      episode_id: this.episodeId,
-    });
+    const r = await call(
+      this.app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name: name, arguments: args }, episode_id: this.episodeId },
+      this.episode?.auth,
+    );
     if (r.status !== 200) throw new Error(`step failed: ${JSON.stringify(r.body)}`);
     return toolReplyOf(r.body as StepTriple);
   }
 
   async close(): Promise<void> {}
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A process started by startTsx: its output so far and its exit code. */
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly out: () => string;
+  readonly err: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts a TypeScript entry point under tsx; the process is killed when the test ends, however it ends. */
+export function startTsx(t: TestContext, script: string, args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exit };
 }

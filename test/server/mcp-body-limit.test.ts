@@ -35,7 +35,7 @@ describe('16 MiB body limit on /mcp', () => {
     expect(r.body).toMatchObject({
       jsonrpc: '2.0',
       id: null,
-      error: { data: { code: 'CB_ERR_BODY_TOO_LARGE', limit_bytes: 16 * MiB } },
+      error: { data: { code: 'CB_ERR_BODY_TOO_LARGE', max_body_bytes: 16 * MiB } },
     });
     expect(r.body!.error.message).toMatch(/16777216-byte limit/);
     expect(

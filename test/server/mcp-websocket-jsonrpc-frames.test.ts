@@ -1,9 +1,10 @@
 /**
- * WS /mcp (spec §4.4): bare JSON-RPC frames over a real `ws` client; one MCP session per connection,
+ * WS /mcp (docs/protocol.md, WS /mcp): bare JSON-RPC frames over a real `ws` client; one MCP session per connection,
  * owning one episode chosen by the query; parse errors keep the socket; session errors close it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import { waitFor } from './helpers.js';
 import { type Json, type McpTestApp, mcpTestApp } from './mcp-test-app.js';
 
 let t: McpTestApp;
@@ -69,8 +70,7 @@ describe('WS /mcp', () => {
     expect(page.result.data.status).toBe(200);
     c.ws.close();
     expect(await c.closed).toBe(1005);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.store.size).toBe(before);
+    await waitFor(() => t.store.size === before);
   });
 
   test('a frame that is not JSON is -32700 and the socket stays open; invalid requests are -32600', async () => {

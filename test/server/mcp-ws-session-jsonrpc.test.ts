@@ -19,10 +19,10 @@ describe('JSON-RPC over a /ws session', () => {
   test('before reset: tools/list works, tools/call is an error naming the fix', async () => {
     const s = store();
     const ws = s.open('ws');
-    const list = (await handleJsonRpc({ store: s, wsSession: ws }, req(1, 'tools/list'))) as Json;
+    const list = (await handleJsonRpc({ store: s, socketSession: ws }, req(1, 'tools/list'))) as Json;
     expect(list.result.tools).toHaveLength(3);
     const r = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(2, 'tools/call', { name: 'get_task_info' }),
     )) as Json;
     expect(r).toMatchObject({
@@ -39,7 +39,7 @@ describe('JSON-RPC over a /ws session', () => {
     ws.env.reset({ task_id: 'T2_multi_page', seed: 8 });
     ws.lastActiveMs = 0;
     const r = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(3, 'tools/call', { name: 'fetch_page', arguments: { page: 1, page_size: 500 } }),
     )) as Json;
     expect(r.result.is_error).toBe(false);
@@ -47,7 +47,7 @@ describe('JSON-RPC over a /ws session', () => {
     expect(ws.env.episode!.stepCount).toBe(1);
     expect(ws.lastActiveMs).toBeGreaterThan(0);
     const unknown = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(4, 'tools/call', { name: 'nope' }),
     )) as Json;
     expect(unknown.error).toMatchObject({ code: -32603, message: "Unknown tool: 'nope'" });
@@ -57,7 +57,7 @@ describe('JSON-RPC over a /ws session', () => {
     const s = store();
     const ws = s.open('ws');
     const r = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(5, 'openenv/session/close', { session_id: ws.id }),
     )) as Json;
     expect(r.error.code).toBe(-32600);
@@ -68,13 +68,13 @@ describe('JSON-RPC over a /ws session', () => {
     const s = store();
     const ws = s.open('ws');
     const created = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(6, 'openenv/session/create', { task_id: 'T1_single_page', seed: 1 }),
     )) as Json;
     const sid = created.result.session_id as string;
     expect(s.get(sid)!.kind).toBe('mcp');
     const closed = (await handleJsonRpc(
-      { store: s, wsSession: ws },
+      { store: s, socketSession: ws },
       req(7, 'openenv/session/close', { session_id: sid }),
     )) as Json;
     expect(closed.result).toEqual({ session_id: sid, closed: true });

@@ -1,6 +1,7 @@
 /**
- * Every check of `openenv validate --url` (openenv-protocol.md §7.1, cli/_validation.py), in its order and
- * with its exact pass conditions, against a listening server over real HTTP.
+ * Every check of OpenEnv's `openenv validate --url`, in its order and with its exact pass conditions
+ * (/openapi.json info.version, /health, /metadata, /schema, `POST /mcp {}` answered 200, and the HTTP
+ * routes of simulation mode; docs/protocol.md), against a listening server over real HTTP.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';

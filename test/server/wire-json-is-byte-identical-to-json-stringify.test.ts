@@ -1,21 +1,22 @@
 /**
- * wireJson splices a call result's once-written value into the step triple; the bytes must be exactly
- * JSON.stringify's (which reads the result's object faces) for every kind of step (tool results, tool
- * errors, unknown tools, list_tools) in both result formats.
+ * stepJson splices a call result's once-written value into the observation triple; the bytes must be
+ * exactly JSON.stringify's of the same triple as an object (which reads the result's object faces) for
+ * every kind of step (reset, tool results, tool errors, unknown tools, list_tools) in both result formats.
  */
 import { expect, it } from 'vitest';
 import { SessionStore } from '../../src/env/sessions.js';
-import { wireJson } from '../../src/env/environment.js';
+import { stepJson, stepTriple } from '../../src/server/wire/step.js';
 import { catalog } from './helpers.js';
 
 it.each(['full', 'compact'] as const)(
-  'wireJson equals JSON.stringify on an episode of every task (%s)',
+  'stepJson equals JSON.stringify(stepTriple) on an episode of every task (%s)',
   (resultFormat) => {
     const store = new SessionStore({ catalog, capacity: 16, idleTimeoutMs: 60_000, resultFormat });
     let spliced = 0;
     for (const task_id of catalog.ids) {
       const { env } = store.open('ws');
-      env.reset({ task_id, seed: 3 });
+      const reset = env.reset({ task_id, seed: 3 });
+      expect(stepJson(reset)).toBe(JSON.stringify(stepTriple(reset)));
       const steps: unknown[] = [
         { type: 'list_tools' },
         { type: 'call_tool', tool_name: 'get_task_info', arguments: {} },
@@ -31,12 +32,10 @@ it.each(['full', 'compact'] as const)(
       });
       for (const action of steps) {
         const r = env.step(action);
-        const text = wireJson(r);
-        expect(text).toBe(JSON.stringify(r));
-        if ((r.observation.result as { is_error?: boolean } | null)?.is_error === false) spliced += 1;
+        expect(stepJson(r)).toBe(JSON.stringify(stepTriple(r)));
+        if (r.kind === 'call_tool' && r.outcome.ok) spliced += 1;
       }
     }
     expect(spliced).toBeGreaterThan(50);
-    expect(wireJson({ a: 1 })).toBe('{"a":1}');
   },
 );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../src/env/sessions.js';
 import { buildApp } from '../../src/server/app.js';
-import { catalog, listen, testConfig, WsProbe } from './helpers.js';
+import { catalog, listen, testConfig, waitFor, WsProbe } from './helpers.js';
 
 const store = new SessionStore({ catalog, capacity: 256, idleTimeoutMs: 900_000 });
 const app = buildApp(testConfig({ MAX_BODY_BYTES: 64 * 1024 }), { store });
@@ -13,11 +13,6 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const getInfo = { type: 'call_tool', tool_name: 'get_task_info', arguments: {} };
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(cond()).toBe(true);
-}
 
 describe('/ws messages', () => {
   it('reset, step (bare action), state, mcp and close, one reply each and none for close', async () => {
@@ -58,9 +53,10 @@ describe('/ws messages', () => {
 
     const live = store.size;
     p.send({ type: 'close' });
-    expect(await p.silentFor(200)).toBe(true);
+    // Replies leave in order, so a reply to `close` would arrive before the close frame.
     expect((await p.closed).code).toBe(1000);
-    await until(() => store.size === live - 1);
+    expect(p.unread).toBe(0);
+    await waitFor(() => store.size === live - 1);
   });
 
   it('a second reset on one connection starts a new episode', async () => {
@@ -170,7 +166,7 @@ describe('/ws errors that close the socket', () => {
       const r = await p.next();
       expect(r).toMatchObject({ type: 'error', data: { code: 'SESSION_ERROR' } });
       expect((await p.closed).code).toBe(1000);
-      await until(() => store.size === live - 1);
+      await waitFor(() => store.size === live - 1);
     });
   }
 
@@ -185,7 +181,7 @@ describe('/ws errors that close the socket', () => {
     await p.ask({ type: 'reset' });
     const live = store.size;
     p.socket.terminate();
-    await until(() => store.size === live - 1);
+    await waitFor(() => store.size === live - 1);
   });
 });
 
@@ -221,7 +217,7 @@ describe('/ws capacity and liveness', () => {
       expect((await c.closed).code).toBe(1000);
       a.send({ type: 'close' });
       await a.closed;
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => small.store.size === 1);
       const d = await WsProbe.open(url);
       expect((await d.ask({ type: 'reset' })).type).toBe('observation');
       b.socket.close();

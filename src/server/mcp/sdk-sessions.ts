@@ -13,11 +13,12 @@ import { McpServer, WebStandardStreamableHTTPServerTransport } from '@modelconte
 import { TOOL_BY_NAME } from '../../core/tools.js';
 import { BENCHMARK_VERSION } from '../../core/versions.js';
 import type { Session, SessionStore } from '../../env/sessions.js';
-import { asBenchError, jsonRpcError } from '../errors.js';
-import { type JsonRpcErrorResponse, type JsonRpcId, openMcpSession, unknownTool } from './jsonrpc.js';
+import { asBenchError } from '../wire/errors.js';
+import { type JsonRpcError, type JsonRpcId, jsonRpcError } from '../wire/jsonrpc.js';
+import { openMcpSession, unknownTool } from './jsonrpc.js';
 import { registerCoreTools } from './sdk-tools.js';
 
-interface Entry {
+interface SdkSession {
   readonly server: McpServer;
   readonly transport: WebStandardStreamableHTTPServerTransport;
 }
@@ -35,23 +36,19 @@ function instructions(s: Session): string {
  * A tools/call naming no core tool, answered before the SDK sees it: the SDK looks tools up in a plain
  * object, where `constructor` or `__proto__` would find what every object inherits.
  */
-function unknownToolCall(body: unknown): JsonRpcErrorResponse | null {
+function unknownToolCall(body: unknown): JsonRpcError | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const { method, params, id } = body as Record<string, unknown>;
   if (method !== 'tools/call' || typeof params !== 'object' || params === null) return null;
   const name = (params as Record<string, unknown>).name;
   if (typeof name !== 'string' || TOOL_BY_NAME.has(name)) return null;
-  return unknownTool(typeof id === 'string' || typeof id === 'number' ? id : null, name);
+  return jsonRpcError(typeof id === 'string' || typeof id === 'number' ? id : null, unknownTool(name));
 }
 
 export class McpSdkSessions {
-  private readonly live = new Map<string, Entry>();
+  private readonly servers = new Map<string, SdkSession>();
 
   constructor(private readonly store: SessionStore) {}
-
-  get size(): number {
-    return this.live.size;
-  }
 
   /**
    * An `initialize` request: opens the session and its episode (capacity and reset errors come back as a
@@ -62,11 +59,12 @@ export class McpSdkSessions {
     body: unknown,
     params: Record<string, unknown>,
     id: JsonRpcId,
-  ): Promise<Response | JsonRpcErrorResponse> {
+    client: string | null,
+  ): Promise<Response | JsonRpcError> {
     this.sweep();
     let session: Session;
     try {
-      session = openMcpSession(this.store, params);
+      session = openMcpSession(this.store, params, client);
     } catch (e) {
       return jsonRpcError(id, asBenchError(e));
     }
@@ -88,7 +86,7 @@ export class McpSdkSessions {
     try {
       await server.connect(transport);
       server.server.onclose = () => this.close(sid);
-      this.live.set(sid, { server, transport });
+      this.servers.set(sid, { server, transport });
       const res = await transport.handleRequest(request, { parsedBody: body });
       if (res.status >= 300) this.close(sid);
       return res;
@@ -100,7 +98,7 @@ export class McpSdkSessions {
 
   /** A request for an existing session, or undefined when no live session has this id. */
   async handle(sessionId: string, request: Request, body: unknown): Promise<Response | undefined> {
-    const entry = this.live.get(sessionId);
+    const entry = this.servers.get(sessionId);
     const session = this.store.get(sessionId);
     if (entry === undefined || session === undefined) {
       if (entry !== undefined) this.close(sessionId);
@@ -119,8 +117,8 @@ export class McpSdkSessions {
 
   /** Ends one MCP session: its episode, its store slot, its SDK server. Idempotent. */
   close(sessionId: string): void {
-    const entry = this.live.get(sessionId);
-    this.live.delete(sessionId);
+    const entry = this.servers.get(sessionId);
+    this.servers.delete(sessionId);
     this.store.close(sessionId);
     if (entry !== undefined) void entry.server.close().catch(() => {});
   }
@@ -128,7 +126,7 @@ export class McpSdkSessions {
   /** Drops SDK servers whose store session is gone (closed by openenv/session/close, or reaped). */
   sweep(): number {
     let n = 0;
-    for (const id of [...this.live.keys()]) {
+    for (const id of [...this.servers.keys()]) {
       if (this.store.get(id) === undefined) {
         this.close(id);
         n += 1;
@@ -139,6 +137,6 @@ export class McpSdkSessions {
 
   /** Shutdown: closes every MCP session. */
   closeAll(): void {
-    for (const id of [...this.live.keys()]) this.close(id);
+    for (const id of [...this.servers.keys()]) this.close(id);
   }
 }

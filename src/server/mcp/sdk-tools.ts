@@ -9,9 +9,11 @@
  */
 import type { CallToolResult, McpServer, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import type { ToolOutcome } from '../../core/episode.js';
+import { BenchError } from '../../core/errors.js';
 import { TOOLS } from '../../core/tools.js';
-import { toMcpResult } from '../../env/environment.js';
 import type { Session } from '../../env/sessions.js';
+import { callToolResult } from '../wire/results.js';
 
 /** The zod schema's JSON Schema face with validation deferred to the episode. */
 function deferValidation(schema: z.ZodType): StandardSchemaWithJSON<Record<string, unknown>> {
@@ -21,9 +23,9 @@ function deferValidation(schema: z.ZodType): StandardSchemaWithJSON<Record<strin
   };
 }
 
-/** MCP CallToolResult (camelCase) of a core tool call. */
-export function toSdkResult(r: ReturnType<Session['env']['runTool']>): CallToolResult {
-  const m = toMcpResult(r);
+/** The SDK's CallToolResult (camelCase) of a tool outcome, in the full format. */
+function sdkResult(outcome: ToolOutcome): CallToolResult {
+  const m = callToolResult(outcome, 'full');
   return {
     content: m.content,
     ...(m.structured_content !== null ? { structuredContent: m.structured_content } : {}),
@@ -46,19 +48,9 @@ export function registerCoreTools(
       { description: tool.description, inputSchema: deferValidation(tool.input) },
       (args: Record<string, unknown>) => {
         const s = session();
-        if (s === undefined) {
-          return {
-            content: [
-              {
-                type: 'text',
-                text: 'CB_ERR_SESSION_NOT_FOUND: this MCP session was closed or reaped; initialize a new one',
-              },
-            ],
-            isError: true,
-          };
-        }
+        if (s === undefined) return sdkResult({ ok: false, error: new BenchError('CB_ERR_SESSION_ENDED') });
         touch(s);
-        return toSdkResult(s.env.runTool(tool.name, args ?? {}));
+        return sdkResult(s.env.runTool(tool.name, args ?? {}).outcome);
       },
     );
   }

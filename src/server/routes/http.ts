@@ -1,93 +1,80 @@
 /**
- * OpenEnv's HTTP routes. Upstream's /reset /step /state are stateless; ours keep the episode, addressed
- * by the episode_id /reset returns (in the body, ?episode_id=, or the X-Episode-Id header). Every rule
- * about actions, observations and episodes lives in src/env; this file only moves requests there.
+ * OpenEnv's HTTP routes (docs/protocol.md, HTTP). Upstream's /reset /step /state are stateless; ours keep
+ * the episode, which belongs to whoever holds the token /reset hands out (`episode_token` in the body and
+ * the x-episode-token header): /step, /state and DELETE /episodes/:id need it as the X-Episode-Token
+ * header, and an episode_id (in the body, ?episode_id=, or X-Episode-Id), when given, must name that
+ * token's episode. Every rule about actions, observations, episodes and their owners lives in src/env;
+ * this file only moves requests there and writes the replies with the wire codec (src/server/wire/step.ts).
  *
- * The route schemas are for /openapi.json and /docs only: validation happens once, in src/env (zod), and
- * responses are serialised with JSON.stringify, so no field is ever dropped by a response schema.
+ * The route schemas are for /openapi.json and /docs only: bodies are checked once, in src/env and
+ * src/server/wire/envelopes.ts, and replies are written with JSON.stringify or the codec, so no field is
+ * ever dropped by a response schema.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
-import { isRecord, type StepResult, validationError, wireJson } from '../../env/environment.js';
-import { Action, Observation, ResetRequest, State, schemaDocument } from '../../env/schemas.js';
-import type { Session, SessionStore } from '../../env/sessions.js';
-import type { TaskCatalog } from '../../env/task-catalog.js';
+import type { StepResult } from '../../env/environment.js';
+import {
+  Action,
+  Observation,
+  parseEnvelope,
+  ResetRequest,
+  State,
+  schemaDocument,
+} from '../../env/schemas.js';
+import type { HttpReset, Session, SessionStore } from '../../env/sessions.js';
 import { environmentMetadata, taskSummaries } from '../metadata.js';
+import { StepRequest, stepRequestEnvelope } from '../wire/envelopes.js';
+import { resetJson, stepJson } from '../wire/step.js';
 
-export interface HttpRoutesOptions {
-  readonly store: SessionStore;
-  readonly catalog: TaskCatalog;
+/** The X-Episode-Token header (the token POST /reset handed out), if sent. */
+export function episodeToken(req: FastifyRequest): string | undefined {
+  const t = req.headers['x-episode-token'];
+  return typeof t === 'string' ? t : undefined;
 }
 
-const STEP_SHAPE =
-  'POST /step takes {"action": {"type": "call_tool", "tool_name": ..., "arguments": {...}}, "episode_id": "<from /reset>"}';
-
-/** POST /step's envelope (upstream StepRequest, plus our episode_id). The action itself is checked by the env. */
-export const StepRequest = z
-  .object({
-    action: z.record(z.string(), z.unknown(), {
-      error: (iss) =>
-        iss.input === undefined
-          ? `Field required: wrap the action. ${STEP_SHAPE}`
-          : `the action must be a JSON object. ${STEP_SHAPE}`,
-    }),
-    episode_id: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('the episode to step (or ?episode_id=, or X-Episode-Id)'),
-    timeout_s: z.number().positive().optional().describe('accepted for compatibility; tools never block'),
-    request_id: z.string().max(255).optional().describe('accepted for compatibility; never echoed'),
-  })
-  .catchall(z.unknown());
-
-/**
- * The common StepRequest, `{action: {...}, episode_id?}`, checked without zod (null for anything else,
- * which the StepRequest schema then accepts or rejects with its errors).
- */
-function plainStepRequest(body: unknown): { action: Record<string, unknown>; episode_id?: string } | null {
-  if (!isRecord(body) || !isRecord(body.action)) return null;
-  if (body.timeout_s !== undefined || body.request_id !== undefined) return null;
-  const id = body.episode_id;
-  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > 255)) return null;
-  return { action: body.action, episode_id: id };
+/** Resets an HTTP episode for the request's client (ending the one its X-Episode-Token holds, if live). */
+export function resetEpisode(store: SessionStore, req: FastifyRequest): HttpReset {
+  const replaces = episodeToken(req);
+  return store.httpReset(req.body ?? {}, {
+    client: req.clientKey,
+    ...(replaces === undefined ? {} : { replaces }),
+  });
 }
 
-/** Steps a stateful HTTP episode; a finished episode frees its capacity slot but stays readable. */
-export function stepEpisode(store: SessionStore, session: Session, action: unknown): StepResult {
-  store.touch(session);
-  const result = session.env.step(action);
-  store.settleHttp(session);
-  return result;
+/** The reset triple with `episode_token` beside it, and the token as the x-episode-token header. */
+export function sendReset(reply: FastifyReply, { result, token }: HttpReset): FastifyReply {
+  return reply
+    .header('x-episode-token', token)
+    .type('application/json; charset=utf-8')
+    .send(resetJson(result, token));
 }
 
 /** One episode address from the body, the query and the header; two different ones are an error. */
-export function episodeIdOf(req: FastifyRequest, fromBody?: string): string | undefined {
+function episodeIdOf(req: FastifyRequest, fromBody?: string): string | undefined {
   const query = (req.query as Record<string, unknown> | undefined)?.episode_id;
   const header = req.headers['x-episode-id'];
-  const given: Array<[string, unknown]> = [
+  const given: Array<readonly [string, unknown]> = [
     ['body', fromBody],
     ['query', query],
     ['X-Episode-Id header', header],
   ];
   const present = given.filter(([, v]) => v !== undefined && v !== '');
-  for (const [where, v] of present) {
-    if (typeof v !== 'string')
-      throw new BenchError(
-        'CB_ERR_VALIDATION',
-        `episode_id in the ${where} was given more than once; pass it once`,
-      );
-  }
-  const distinct = new Set(present.map(([, v]) => v as string));
-  if (distinct.size > 1) {
-    throw new BenchError(
-      'CB_ERR_VALIDATION',
-      `episode_id differs between ${present.map(([w, v]) => `${w} '${v}'`).join(' and ')}; pass one episode_id`,
-    );
-  }
+  const distinct = new Set(present.map(([, v]) => v));
+  if (distinct.size > 1 || present.some(([, v]) => typeof v !== 'string'))
+    throw new BenchError('CB_ERR_EPISODE_ID_AMBIGUOUS', { given: present });
   return present[0]?.[1] as string | undefined;
+}
+
+/** The HTTP episode the request's X-Episode-Token opens (its episode_id, if given, must name it). */
+export function requestedEpisode(store: SessionStore, req: FastifyRequest, fromBody?: string): Session {
+  return store.ownedEpisode(episodeIdOf(req, fromBody), episodeToken(req));
+}
+
+/** POST /step (and /web/step): the action on the request's episode; a finished episode frees its slot. */
+export function stepRequest(store: SessionStore, req: FastifyRequest): StepResult {
+  const { action, episode_id } = parseEnvelope(stepRequestEnvelope, req.body);
+  return store.httpStep(requestedEpisode(store, req, episode_id), action);
 }
 
 // ---- Documentation schemas (OpenAPI), generated from the same zod schemas the env validates with. ----
@@ -99,8 +86,16 @@ function doc(schema: z.ZodType): Record<string, unknown> {
   >;
   return rest;
 }
-const triple = doc(z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() }));
-const errorBody = {
+const Triple = z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() });
+const tripleDoc = doc(Triple);
+const resetDoc = doc(
+  Triple.extend({
+    episode_token: z
+      .string()
+      .describe("the episode's token (also the x-episode-token header): send it as X-Episode-Token"),
+  }),
+);
+const errorBodyDoc = {
   type: 'object',
   description:
     'Every non-2xx reply: a stable error.code (CB_ERR_*), a message naming the fix, and the request id.',
@@ -113,25 +108,45 @@ const errorBody = {
     detail: {},
   },
 };
-const errors = {
-  400: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  422: errorBody,
-  503: errorBody,
+const errorDocs = {
+  400: errorBodyDoc,
+  401: errorBodyDoc,
+  404: errorBodyDoc,
+  409: errorBodyDoc,
+  413: errorBodyDoc,
+  415: errorBodyDoc,
+  422: errorBodyDoc,
+  429: errorBodyDoc,
+  503: errorBodyDoc,
 };
 const episodeQuery = {
   type: 'object',
-  properties: { episode_id: { type: 'string', description: 'the episode_id returned by POST /reset' } },
+  properties: {
+    episode_id: {
+      type: 'string',
+      description: "optional: the episode_id, which must be the token's episode",
+    },
+  },
 };
-const episodeHeader = { type: 'object', properties: { 'x-episode-id': { type: 'string' } } };
+const episodeHeader = {
+  type: 'object',
+  properties: {
+    'x-episode-token': { type: 'string', description: 'required: the episode_token POST /reset returned' },
+    'x-episode-id': { type: 'string', description: 'optional, as ?episode_id=' },
+  },
+  required: ['x-episode-token'],
+};
 
-export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { store, catalog }) => {
-  // Schemas document; they never validate or serialise (see the header comment).
-  app.setValidatorCompiler(() => () => true);
-  app.setSerializerCompiler(() => (data) => wireJson(data));
+/** Schemas document; they never validate (see the header comment). */
+const documentOnly: FastifySchemaCompiler<unknown> = () => () => true;
+/** Step triples are written by the codec, everything else (errors included) by JSON.stringify. */
+const stepReplies = ({ httpStatus }: { httpStatus?: string }) =>
+  httpStatus === '200' ? (r: unknown) => stepJson(r as StepResult) : (data: unknown) => JSON.stringify(data);
+
+const httpRoutes: FastifyPluginAsync = async (app) => {
+  const { store, catalog } = app;
+  app.setValidatorCompiler(documentOnly);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const schemas = schemaDocument();
   const metadata = environmentMetadata();
@@ -141,12 +156,22 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
     '/reset',
     {
       schema: {
-        summary: 'Start an episode; returns the observation triple (the observation carries episode_id)',
+        summary:
+          'Start an episode; returns the observation triple (the observation carries episode_id) and the episode_token that owns it',
         body: doc(ResetRequest),
-        response: { 200: triple, ...errors },
+        headers: {
+          type: 'object',
+          properties: {
+            'x-episode-token': {
+              type: 'string',
+              description: 'optional: a live episode of yours to end first',
+            },
+          },
+        },
+        response: { 200: resetDoc, ...errorDocs },
       },
     },
-    async (req) => store.httpReset(req.body ?? {}).result,
+    async (req, reply) => sendReset(reply, resetEpisode(store, req)),
   );
 
   app.post(
@@ -157,18 +182,11 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
         body: doc(StepRequest.extend({ action: Action })),
         querystring: episodeQuery,
         headers: episodeHeader,
-        response: { 200: triple, ...errors },
+        response: { 200: tripleDoc, ...errorDocs },
       },
+      serializerCompiler: stepReplies,
     },
-    async (req) => {
-      let body = plainStepRequest(req.body);
-      if (body === null) {
-        const parsed = StepRequest.safeParse(req.body);
-        if (!parsed.success) throw validationError('step request', parsed.error);
-        body = parsed.data;
-      }
-      return stepEpisode(store, store.httpEpisode(episodeIdOf(req, body.episode_id)), body.action);
-    },
+    async (req) => stepRequest(store, req),
   );
 
   app.get(
@@ -178,10 +196,27 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
         summary: 'The state of an HTTP episode',
         querystring: episodeQuery,
         headers: episodeHeader,
-        response: { 200: doc(State), ...errors },
+        response: { 200: doc(State), ...errorDocs },
       },
     },
-    async (req) => store.httpEpisode(episodeIdOf(req)).env.state(),
+    async (req) => requestedEpisode(store, req).env.state(),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/episodes/:id',
+    {
+      schema: {
+        summary:
+          'End an HTTP or /web episode (end_reason closed) and free its slot; 204, also when it had already ended',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        headers: episodeHeader,
+        response: { 204: { type: 'null', description: 'ended' }, ...errorDocs },
+      },
+    },
+    async (req, reply) => {
+      store.close(store.ownedEpisode(req.params.id, episodeToken(req)).id);
+      return reply.code(204).send();
+    },
   );
 
   app.get(
@@ -209,6 +244,7 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
   app.get(
     '/health',
     {
+      config: { public: true },
       schema: {
         summary: 'Liveness',
         response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['healthy'] } } } },
@@ -219,3 +255,5 @@ export const httpRoutes: FastifyPluginAsync<HttpRoutesOptions> = async (app, { s
 
   app.get('/tasks', { schema: { summary: 'The task catalogue (no ground truth)' } }, async () => ({ tasks }));
 };
+
+export default httpRoutes;

@@ -1,216 +1,127 @@
 /**
- * WebSocket /ws: OpenEnv's session protocol, exactly as upstream (openenv-protocol.md §3). One session per
- * connection, opened after the upgrade; one reply per message, in order; `close` gets no reply.
+ * WebSocket /ws: OpenEnv's session protocol, exactly as upstream's (docs/protocol.md, /ws). One session
+ * per connection, opened after the upgrade; one reply per message, in order (src/server/plugins/
+ * sockets.ts onMessage); `close` gets no reply.
  *
- * Close codes: 1000 after `close`, CAPACITY_REACHED, SESSION_ERROR and an idle reap; 1001 at shutdown;
- * 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES. A plain GET /ws without an Upgrade is 426.
+ * Errors that keep the socket open: INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, EXECUTION_ERROR, and
+ * CAPACITY_REACHED for a reset over the client's MAX_RESETS_PER_MINUTE. Errors that close it with 1000:
+ * CAPACITY_REACHED at connect (the server's capacity, or the client's MAX_EPISODES_PER_CLIENT),
+ * SESSION_ERROR (a binary frame, JSON that is not an object, a session that has ended). A plain GET /ws
+ * without an Upgrade is 426.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { frameText, type SocketRegistry } from '../sockets.js';
-import type { RawData } from 'ws';
-import { z } from 'zod';
+import type { RawData, WebSocket } from 'ws';
 import { BenchError } from '../../core/errors.js';
-import { isRecord, validationError, wireJson } from '../../env/environment.js';
-import type { Session, SessionStore } from '../../env/sessions.js';
-import { asBenchError, type WsErrorCode, wsCodeOf, wsErrorFrame } from '../errors.js';
+import { isRecord, parseEnvelope } from '../../env/schemas.js';
+import type { Session } from '../../env/sessions.js';
+import { frameText, onMessage, sendFrame } from '../plugins/sockets.js';
+import { isWsMessageType, WS_MESSAGE_TYPES, wsMessageEnvelope } from '../wire/envelopes.js';
+import { asBenchError } from '../wire/errors.js';
+import { errorFrame, mcpFrame, observationFrame, stateFrame } from '../wire/ws.js';
 import { handleJsonRpc } from '../mcp/jsonrpc.js';
 
-const payload = z.record(z.string(), z.unknown());
-/** Client messages; extra keys are refused, as upstream's pydantic models do (extra="forbid"). */
-const Messages = {
-  reset: z.object({ type: z.literal('reset'), data: payload.optional() }).strict(),
-  step: z.object({ type: z.literal('step'), data: payload }).strict(),
-  state: z.object({ type: z.literal('state') }).strict(),
-  close: z.object({ type: z.literal('close') }).strict(),
-  mcp: z.object({ type: z.literal('mcp'), data: payload }).strict(),
-} as const;
-type MessageType = keyof typeof Messages;
+const wsRoutes: FastifyPluginAsync = async (app) => {
+  const { store, sockets } = app;
 
-/** Whether each message type takes `data`: required, optional or absent (the keys Messages allows). */
-const DATA: Record<MessageType, 'required' | 'optional' | 'absent'> = {
-  reset: 'optional',
-  step: 'required',
-  state: 'absent',
-  close: 'absent',
-  mcp: 'required',
-};
-
-/**
- * The common case of Messages checked without zod: only `type` and `data`, `data` an object where the
- * type takes one. Anything else goes to the zod schema, which accepts or rejects it with its errors.
- */
-function wellFormed(m: { type: MessageType; data?: unknown }): boolean {
-  let keys = 0;
-  for (const k in m) {
-    if (k !== 'type' && k !== 'data') return false;
-    keys += 1;
-  }
-  const rule = DATA[m.type];
-  if (m.data === undefined) return keys === 1 && rule !== 'required';
-  return rule !== 'absent' && isRecord(m.data);
-}
-
-const OPEN = 1; // WebSocket.OPEN
-
-export interface WsRoutesOptions {
-  readonly store: SessionStore;
-  readonly conns: SocketRegistry;
-}
-
-export const wsRoutes: FastifyPluginAsync<WsRoutesOptions> = async (app, { store, conns }) => {
   app.route({
     method: 'GET',
     url: '/ws',
     schema: { hide: true },
     handler: async (_req, reply) => {
       reply.header('upgrade', 'websocket');
-      throw new BenchError(
-        'CB_ERR_UPGRADE_REQUIRED',
-        '/ws is the OpenEnv WebSocket endpoint: connect with a WebSocket client (ws://host:port/ws)',
-      );
+      throw new BenchError('CB_ERR_UPGRADE_REQUIRED', { path: '/ws' });
     },
-    wsHandler: (socket, req) => {
-      let session: Session | null = null;
-
-      const send = (frame: string) => {
-        if (socket.readyState === OPEN) socket.send(frame);
-      };
-      const sendError = (code: WsErrorCode, e: BenchError) => send(wsErrorFrame(code, e));
-      const fatal = (e: BenchError) => {
-        sendError('SESSION_ERROR', e);
-        socket.close(1000, 'session error');
+    wsHandler: (socket: WebSocket, req) => {
+      /** Sends an error frame; a fatal one (SESSION_ERROR) then closes the socket. */
+      const fail = (e: BenchError, fatal = false) => {
+        sendFrame(socket, errorFrame(e, fatal));
+        if (fatal) socket.close(1000, 'session error');
       };
 
-      const failed = (type: string, e: unknown) => {
-        if (!(e instanceof BenchError)) req.log.error({ err: e }, `/ws ${type} failed`);
-        const be = asBenchError(e);
-        sendError(wsCodeOf(be), be);
-      };
-
-      /** Answers one message; only `mcp` answers asynchronously (it returns a promise that never rejects). */
-      const handle = (data: RawData, isBinary: boolean): void | Promise<void> => {
-        if (session === null || socket.readyState !== OPEN) return;
-        if (store.get(session.id) !== session)
-          return fatal(
-            new BenchError(
-              'CB_ERR_SESSION_NOT_FOUND',
-              'this session has ended (idle timeout or shutdown); reconnect',
-            ),
-          );
+      /** The one reply to a message (none to `close`). */
+      const answer = (session: Session, data: RawData, isBinary: boolean): void => {
+        if (store.get(session.id) !== session) return fail(new BenchError('CB_ERR_SESSION_ENDED'), true);
         store.touch(session);
         if (isBinary)
-          return fatal(
-            new BenchError(
-              'CB_ERR_UNSUPPORTED_MEDIA_TYPE',
-              'binary frames are not supported: send each message as a JSON text frame',
-            ),
-          );
-        const text = frameText(data);
+          return fail(new BenchError('CB_ERR_UNSUPPORTED_MEDIA_TYPE', { received: 'a binary frame' }), true);
         let msg: unknown;
         try {
-          msg = JSON.parse(text);
+          msg = JSON.parse(frameText(data));
         } catch (e) {
-          return sendError(
-            'INVALID_JSON',
-            new BenchError('CB_ERR_INVALID_JSON', `Invalid JSON: ${(e as Error).message}`),
+          return fail(new BenchError('CB_ERR_INVALID_JSON', { reason: (e as Error).message }));
+        }
+        if (!isRecord(msg)) {
+          return fail(
+            new BenchError('CB_ERR_VALIDATION', {
+              what: 'message',
+              errors: [
+                {
+                  type: 'object_type',
+                  loc: [],
+                  msg: 'Input should be a JSON object such as {"type": "state"}',
+                },
+              ],
+            }),
+            true,
           );
         }
-        if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-          return fatal(
-            new BenchError(
-              'CB_ERR_VALIDATION',
-              'a message must be a JSON object like {"type": "reset", "data": {...}}',
-            ),
-          );
+        if (!isWsMessageType(msg.type)) {
+          const type = typeof msg.type === 'string' ? msg.type : '';
+          return fail(new BenchError('CB_ERR_UNKNOWN_MESSAGE_TYPE', { type, types: WS_MESSAGE_TYPES }));
         }
-        const type = (msg as { type?: unknown }).type;
-        if (typeof type !== 'string' || !Object.hasOwn(Messages, type)) {
-          return sendError(
-            'UNKNOWN_TYPE',
-            new BenchError(
-              'CB_ERR_VALIDATION',
-              `Unknown message type: ${typeof type === 'string' ? type : ''}`,
-              { types: Object.keys(Messages) },
-            ),
-          );
-        }
-        let m = msg as { type: MessageType; data?: Record<string, unknown> };
-        if (!wellFormed(m)) {
-          // The zod schema names what is wrong (and is the definition the fast check follows).
-          const parsed = Messages[type as MessageType].safeParse(msg);
-          if (!parsed.success)
-            return sendError('VALIDATION_ERROR', validationError(`${type} message`, parsed.error));
-          m = parsed.data as typeof m;
-        }
+        let frame: string;
         try {
+          const m = parseEnvelope(wsMessageEnvelope, msg);
           switch (m.type) {
             case 'reset':
-              return send(JSON.stringify({ type: 'observation', data: session.env.reset(m.data ?? {}) }));
+              frame = observationFrame(session.env.reset(m.data ?? {}));
+              break;
             case 'step':
-              return send(`{"type":"observation","data":${wireJson(session.env.step(m.data))}}`);
+              frame = observationFrame(session.env.step(m.data));
+              break;
             case 'state':
-              return send(JSON.stringify({ type: 'state', data: session.env.state() }));
+              frame = stateFrame(session.env.state());
+              break;
             case 'mcp':
-              return handleJsonRpc({ store, wsSession: session }, m.data).then(
-                (data) => send(JSON.stringify({ type: 'mcp', data })),
-                (e: unknown) => failed(m.type, e),
+              frame = mcpFrame(
+                handleJsonRpc({ store, socketSession: session, client: session.client }, m.data),
               );
+              break;
             case 'close':
               store.close(session.id);
               socket.close(1000, 'closed by client');
               return;
           }
         } catch (e) {
-          return failed(m.type, e);
+          if (!(e instanceof BenchError)) req.log.error({ err: e }, `/ws ${msg.type} failed`);
+          return fail(asBenchError(e));
         }
+        sendFrame(socket, frame);
       };
 
-      // One reply per message, in order: messages are answered synchronously as they arrive, and while an
-      // asynchronous answer is pending, later messages wait for it.
-      const waiting: Array<[RawData, boolean]> = [];
-      let pending = false;
-      const pump = () => {
-        while (!pending && waiting.length > 0) {
-          const [data, isBinary] = waiting.shift()!;
-          let answer: void | Promise<void>;
-          try {
-            answer = handle(data, isBinary);
-          } catch (err) {
-            req.log.error({ err }, '/ws handler failed');
-            continue;
-          }
-          if (answer instanceof Promise) {
-            pending = true;
-            void answer
-              .catch((err: unknown) => req.log.error({ err }, '/ws handler failed'))
-              .finally(() => {
-                pending = false;
-                pump();
-              });
-          }
-        }
-      };
-
-      // Listeners first, synchronously: @fastify/websocket drops frames that arrive before they exist.
-      socket.on('message', (data, isBinary) => {
-        waiting.push([data, isBinary]);
-        pump();
+      let session: Session | null = null;
+      onMessage(socket, req.log, (data, isBinary) => {
+        if (session !== null && socket.readyState === socket.OPEN) answer(session, data, isBinary);
       });
-      socket.on('close', () => {
-        if (session !== null) {
-          conns.delete(session.id);
-          store.close(session.id);
-        }
-      });
-
       try {
-        session = store.open('ws');
-        conns.add(session.id, socket);
+        session = store.open('ws', req.clientKey);
+        sockets.bind(session, socket);
       } catch (e) {
+        // At capacity (the server's, or the client's): CAPACITY_REACHED, then close, as upstream does.
         const be = asBenchError(e);
-        sendError(be.code === 'CB_ERR_CAPACITY' ? 'CAPACITY_REACHED' : 'SESSION_ERROR', be);
-        socket.close(1000, be.code === 'CB_ERR_CAPACITY' ? 'server at capacity' : 'session error');
+        const capacity = be.ws === 'CAPACITY_REACHED';
+        sendFrame(socket, errorFrame(be, !capacity));
+        socket.close(
+          1000,
+          be.code === 'CB_ERR_CLIENT_LIMIT'
+            ? 'client limit'
+            : capacity
+              ? 'server at capacity'
+              : 'session error',
+        );
       }
     },
   });
 };
+
+export default wsRoutes;
