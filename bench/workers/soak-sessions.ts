@@ -49,11 +49,14 @@ const MIX: ReadonlyArray<readonly [number, string]> = [
   [4, 'keyword-stuffer'],
   [4, 'fake-log'],
   [4, 'fabricator'],
+  [3, 'no-refresh'],
+  [3, 'no-timeout-retry'],
+  [3, 'cursor-restart-from-zero'],
   [2, 'superset'],
   [2, 'empty'],
 ];
 /**
- * Seeds 0-9: with the agents, tasks and profiles, about 2,600 distinct episodes, whose in-process results
+ * Seeds 0-9: with the agents, tasks and profiles, about 4,200 distinct episodes, whose in-process results
  * each client computes once (mostly during the warm-up), so checking results does not starve the client.
  */
 const SEEDS = 10;

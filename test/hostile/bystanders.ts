@@ -19,8 +19,8 @@ export interface BystanderSpec {
 }
 
 export const BYSTANDERS: readonly BystanderSpec[] = [
-  { agent: 'reference', task_id: 'T3_duplicates', seed: 3 },
-  { agent: 'reference', task_id: 'T4_rate_limit_429', seed: 5 },
+  { agent: 'reference', task_id: 'T16_cursor_pagination', seed: 3 },
+  { agent: 'reference', task_id: 'T11_auth_expiry', seed: 5 },
   { agent: 'reference', task_id: 'T8_mixed_faults', seed: 2 },
   { agent: 'keep-totals', task_id: 'T7_totals_trap', seed: 4 },
 ];

@@ -29,6 +29,48 @@ async function referenceSubmission(): Promise<{ rows: Array<Record<string, unkno
 }
 const SUBMISSION = await referenceSubmission();
 
+/** Seeds whose episodes of the token and cursor tasks start with a token and a cursor the suite knows. */
+export const KNOWN_SEEDS = [0, 1, 2, 3, 4] as const;
+
+/**
+ * The first auth_token of T11_auth_expiry (issued at virtual time 0) and the first page's next_cursor of
+ * T16_cursor_pagination (page_size 10), per known seed: real values, so hostile arguments sometimes carry a
+ * token or cursor of this very episode, sometimes one of another seed's episode, sometimes a forged one.
+ */
+async function knownTokensAndCursors(): Promise<{ tokens: string[]; cursors: string[] }> {
+  const env = new InProcessEnv(catalog);
+  const tokens: string[] = [];
+  const cursors: string[] = [];
+  for (const seed of KNOWN_SEEDS) {
+    await env.reset({ task_id: 'T11_auth_expiry', seed });
+    const info = (await env.callTool('get_task_info', {})).value as { auth: { auth_token: string } };
+    tokens.push(info.auth.auth_token);
+    await env.reset({ task_id: 'T16_cursor_pagination', seed });
+    const page = (await env.callTool('fetch_page', { page_size: 10 })).value as { next_cursor: string };
+    cursors.push(page.next_cursor);
+  }
+  await env.close();
+  return { tokens, cursors };
+}
+const KNOWN = await knownTokensAndCursors();
+
+/** fetch_page arguments a careful client sends first on `task` at a known seed: valid on every task. */
+export function firstFetchArgs(task: string, seed: (typeof KNOWN_SEEDS)[number]): Record<string, unknown> {
+  if (task === 'T11_auth_expiry') return { page: 1, page_size: 10, auth_token: KNOWN.tokens[seed] };
+  if (task === 'T16_cursor_pagination') return { page_size: 10 };
+  return { page: 1, page_size: 10 };
+}
+
+/** An auth_token or cursor argument: a real one (of some known seed's episode), a forged one, or hostile. */
+function tokenLike(g: Gen, real: readonly string[], prefix: string): J {
+  return g.weighted<() => J>([
+    [5, () => g.pick(real)],
+    [2, () => prefix + 'f'.repeat(real[0]!.length - prefix.length)],
+    [1, () => g.pick(real).slice(0, -1)],
+    [2, () => hostileValue(g)],
+  ])();
+}
+
 /** A plain JSON value as a grammar value (keys in order). */
 export function fromPlain(v: unknown): J {
   if (Array.isArray(v)) return v.map(fromPlain);
@@ -40,7 +82,7 @@ export function fromPlain(v: unknown): J {
 export function resetData(g: Gen): Obj {
   const o: Record<string, J> = {
     task_id: g.pick(TASK_IDS),
-    seed: g.pick([0, 1, 2, 7, 42, 1_000_000, 4_294_967_295]),
+    seed: g.chance(0.7) ? g.pick(KNOWN_SEEDS) : g.pick([7, 42, 1_000_000, 4_294_967_295]),
   };
   if (g.chance(0.3)) o.profile = g.pick(['default', 'llm']);
   // Mostly compact: a third of the bytes per fetched row keeps the run cheap; full still appears.
@@ -71,11 +113,14 @@ export const TOOL_NAMES = ['get_task_info', 'fetch_page', 'submit_results'] as c
 export function toolArgs(g: Gen, tool: string): Obj {
   switch (tool) {
     case 'fetch_page': {
-      const o: Record<string, J> = { page: 1 + g.int(40) };
+      // page is required on page-paginated tasks and refused on cursor tasks: mostly given, sometimes not.
+      const o: Record<string, J> = g.chance(0.85) ? { page: 1 + g.int(40) } : {};
       // Mostly small pages: a full page of 1,000 rows (T1's default page size) is a megabyte of reply,
       // which would dominate the run.
       if (g.chance(0.95)) o.page_size = g.chance(0.95) ? g.pick([10, 15, 20, 25]) : g.pick([50, 250, 1000]);
       if (g.chance(0.3)) o.wait_s = g.pick([0, 1, 2.5, 3]);
+      if (g.chance(0.2)) o.cursor = tokenLike(g, KNOWN.cursors, 'cur_');
+      if (g.chance(0.25)) o.auth_token = tokenLike(g, KNOWN.tokens, 'tok_');
       return obj(o);
     }
     case 'submit_results':

@@ -1,6 +1,7 @@
 /**
  * 10,000 seeded hostile frames on /ws over real sockets, eight connections at a time, in four runs of
- * 2,500: mutated reset, step, state, mcp and close messages, damaged JSON, binary frames, invalid UTF-8,
+ * 2,500: mutated reset, step, state, mcp and close messages (tool arguments with real, forged and hostile
+ * auth_token and cursor values among them), damaged JSON, binary frames, invalid UTF-8,
  * oversized frames, bursts of frames sent at once, and out-of-order messages (step before reset, after the
  * end, double submit, close mid-step, messages after close). Each frame gets exactly what the README's
  * Server section promises for it (one typed reply in order; SESSION_ERROR and close 1000 for binary and
@@ -12,7 +13,16 @@ import { expect, it } from 'vitest';
 import { testConfig } from '../server/helpers.js';
 import { wsExchange } from './bystanders.js';
 import { wsExpectation, wsLayerClose, wsReplyProblem } from './checks.js';
-import { action, hostile, jsonRpc, resetData, TASK_IDS, wire } from './envelopes.js';
+import {
+  action,
+  firstFetchArgs,
+  hostile,
+  jsonRpc,
+  KNOWN_SEEDS,
+  resetData,
+  TASK_IDS,
+  wire,
+} from './envelopes.js';
 import { Gen, type J, obj } from './grammar.js';
 import {
   expectClean,
@@ -51,20 +61,22 @@ function message(g: Gen, type?: string): string | Buffer {
   return wire(g, hostile(g, obj(fields), t === 'close' ? 0.05 : 0.3));
 }
 
-/** A valid message (to move an episode on: reset, fetch, submit). */
-function valid(g: Gen, type: 'reset' | 'fetch' | 'submit'): string {
-  if (type === 'reset')
-    return JSON.stringify({ type: 'reset', data: { task_id: g.pick(TASK_IDS), seed: g.int(5) } });
-  if (type === 'fetch')
-    return JSON.stringify({
+/** Valid messages that move an episode on: a reset, then the first fetch of its task (token or cursor). */
+function validStart(g: Gen): [string, string] {
+  const task_id = g.pick(TASK_IDS);
+  const seed = g.pick(KNOWN_SEEDS);
+  return [
+    JSON.stringify({ type: 'reset', data: { task_id, seed } }),
+    JSON.stringify({
       type: 'step',
-      data: { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 1 + g.int(3), page_size: 10 } },
-    });
-  return JSON.stringify({
-    type: 'step',
-    data: { type: 'call_tool', tool_name: 'submit_results', arguments: { rows: [], run_log: [] } },
-  });
+      data: { type: 'call_tool', tool_name: 'fetch_page', arguments: firstFetchArgs(task_id, seed) },
+    }),
+  ];
 }
+const VALID_SUBMIT = JSON.stringify({
+  type: 'step',
+  data: { type: 'call_tool', tool_name: 'submit_results', arguments: { rows: [], run_log: [] } },
+});
 
 /** Each lane's generator, carried from run to run; the closes seen over all runs. */
 const gens = Array.from({ length: LANES }, (_, i) => new Gen(`hostile-ws-${i}`));
@@ -126,23 +138,16 @@ function scenario(g: Gen, io: SocketIo): Promise<boolean> {
       return io.send(Array.from({ length: 2 + g.int(7) }, () => textFrame(message(g))));
     case 'binary':
       return io.send([
-        { data: Buffer.from(g.chance(0.5) ? valid(g, 'reset') : message(g).toString()), binary: true },
+        { data: Buffer.from(g.chance(0.5) ? validStart(g)[0] : message(g).toString()), binary: true },
       ]);
     case 'progress': // reset, fetch, submit, a second submit, a step after the end, state
       return io.send(
-        [
-          valid(g, 'reset'),
-          valid(g, 'fetch'),
-          valid(g, 'submit'),
-          valid(g, 'submit'),
-          message(g, 'step'),
-          '{"type":"state"}',
-        ].map(textFrame),
+        [...validStart(g), VALID_SUBMIT, VALID_SUBMIT, message(g, 'step'), '{"type":"state"}'].map(textFrame),
       );
     case 'after-close': // close, then more frames in the same burst: no reply to any of them
-      return io.send(['{"type":"close"}', valid(g, 'reset'), message(g)].map(textFrame));
+      return io.send(['{"type":"close"}', validStart(g)[0], message(g)].map(textFrame));
     case 'mid-step': // a step, and the connection dropped before its reply
-      return io.drop(textFrame(g.chance(0.5) ? valid(g, 'submit') : message(g, 'step')));
+      return io.drop(textFrame(g.chance(0.5) ? VALID_SUBMIT : message(g, 'step')));
     case 'utf8':
       return io.send([
         textFrame(

@@ -13,7 +13,7 @@ import { expect, it } from 'vitest';
 import { testConfig } from '../server/helpers.js';
 import { wsMcpExchange } from './bystanders.js';
 import { jsonRpcProblem, wsExpectation, wsLayerClose } from './checks.js';
-import { hostile, jsonRpc, TASK_IDS, wire } from './envelopes.js';
+import { firstFetchArgs, hostile, jsonRpc, KNOWN_SEEDS, TASK_IDS, wire } from './envelopes.js';
 import { Gen, PROTO_NAMES } from './grammar.js';
 import {
   expectClean,
@@ -36,14 +36,33 @@ const t = target(config, async (_app, base) => wsMcpExchange(base));
 const call = (id: number, name: string, args: unknown) =>
   JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 
-function connectUrl(g: Gen): string {
-  if (g.chance(0.85)) return `${t.base}/mcp?task_id=${g.pick(TASK_IDS)}&seed=${g.int(5)}`;
+/**
+ * Opens the lane's next connection: mostly on a valid task and known seed (the lane then knows a valid
+ * first fetch_page for it, auth_token or cursor included), else with a hostile query.
+ */
+function connect(l: (typeof lanes)[number]): Promise<HostileSocket> {
+  const { g } = l;
+  if (g.chance(0.15)) {
+    l.firstFetch = { page: 1, page_size: 10 };
+    return HostileSocket.open(hostileUrl(g));
+  }
+  const task = g.pick(TASK_IDS);
+  const seed = g.pick(KNOWN_SEEDS);
+  l.firstFetch = firstFetchArgs(task, seed);
+  return HostileSocket.open(`${t.base}/mcp?task_id=${task}&seed=${seed}`);
+}
+
+function hostileUrl(g: Gen): string {
   const task = g.pick([...PROTO_NAMES, 'nope', '', 'T1_single_page']);
   return `${t.base}/mcp?task_id=${encodeURIComponent(task)}&seed=${g.pick(['-1', 'x', '1e999', '3'])}&profile=${g.pick(['llm', 'default', '__proto__', 'constructor'])}`;
 }
 
 /** Each lane's generator and request counter, carried from run to run; what was seen over all runs. */
-const lanes = Array.from({ length: LANES }, (_, i) => ({ g: new Gen(`hostile-ws-mcp-${i}`), n: 0 }));
+const lanes = Array.from({ length: LANES }, (_, i) => ({
+  g: new Gen(`hostile-ws-mcp-${i}`),
+  n: 0,
+  firstFetch: {} as Record<string, unknown>,
+}));
 const closes: Record<string, number> = {};
 let sessionErrors = 0;
 
@@ -109,10 +128,10 @@ function scenario(l: (typeof lanes)[number], io: SocketIo): Promise<boolean> {
       return io.send(Array.from({ length: 2 + g.int(7) }, frame));
     case 'binary': // WS /mcp reads a binary frame as its text
       return io.send([{ data: Buffer.from(call(++l.n, 'get_task_info', {})), binary: true }]);
-    case 'progress': // fetch, submit, a second submit, a fetch after the end
+    case 'progress': // the first fetch, submit, a second submit, a fetch after the end
       return io.send(
         [
-          call(++l.n, 'fetch_page', { page: 1, page_size: 10 }),
+          call(++l.n, 'fetch_page', l.firstFetch),
           call(++l.n, 'submit_results', { rows: [], run_log: [] }),
           call(++l.n, 'submit_results', { rows: [], run_log: [] }),
           call(++l.n, 'fetch_page', { page: 2, page_size: 10 }),
@@ -151,7 +170,7 @@ for (let r = 1; r <= RUNS; r++) {
       lane: (i, run) =>
         socketLane(
           run,
-          () => HostileSocket.open(connectUrl(lanes[i]!.g)),
+          () => connect(lanes[i]!),
           exchange,
           (io) => scenario(lanes[i]!, io),
         ),

@@ -29,16 +29,19 @@ interface Job {
   readonly format: 'full' | 'compact';
 }
 
-/** Eight episodes: the reference solver and flawed agents, faults of every kind, both result formats. */
+/**
+ * Eight episodes: the reference solver and flawed agents, faults of every kind (expiring tokens, timeouts
+ * and expiring cursors included), both result formats.
+ */
 const JOBS: readonly Job[] = [
   { agent: 'reference', task_id: 'T4_rate_limit_429', seed: 11, format: 'full' },
   { agent: 'reference', task_id: 'T6_page_drift', seed: 12, format: 'compact' },
   { agent: 'reference', task_id: 'T9_adaptive_adversary', seed: 13, format: 'full' },
   { agent: 'no-dedup', task_id: 'T8_mixed_faults', seed: 14, format: 'compact' },
   { agent: 'keep-totals', task_id: 'T7_totals_trap', seed: 15, format: 'full' },
-  { agent: 'no-retry', task_id: 'T5_server_error_500', seed: 16, format: 'full' },
-  { agent: 'premature-retry', task_id: 'T4_rate_limit_429', seed: 17, format: 'compact' },
-  { agent: 'default-page-size', task_id: 'T10_constrained_budget', seed: 18, format: 'full' },
+  { agent: 'no-timeout-retry', task_id: 'T14_timeouts', seed: 16, format: 'full' },
+  { agent: 'reference', task_id: 'T11_auth_expiry', seed: 17, format: 'compact' },
+  { agent: 'cursor-restart-from-zero', task_id: 'T16_cursor_pagination', seed: 18, format: 'full' },
 ];
 const SESSIONS = 64;
 
