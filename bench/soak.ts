@@ -36,6 +36,7 @@ import { ensureBuilt } from './lib/build.js';
 import { type Call, collectGarbage, withInspector } from './lib/inspector.js';
 import { machine } from './lib/proc.js';
 import { ROOT, runWorker, type Server, startServer, type WorkerEvent } from './lib/spawn.js';
+import { sumTotals, type Totals } from './lib/soak-totals.js';
 import { percentile } from './lib/stats.js';
 
 const SERVER_CPU = 0;
@@ -113,7 +114,10 @@ const fmtInt = (n: number) => n.toLocaleString('en-US');
 const PROBE_SETUP = `(() => {
   const { monitorEventLoopDelay } = process.getBuiltinModule('node:perf_hooks');
   const make = () => { const h = monitorEventLoopDelay({ resolution: 10 }); h.enable(); return h; };
-  const lag = (h) => ({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, n: h.count });
+  // The histogram records the time between samples, so an idle loop reads as the 10 ms resolution itself:
+  // the delay is what exceeds it.
+  const ms = (ns) => Math.max(0, ns / 1e6 - 10);
+  const lag = (h) => ({ p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), n: h.count });
   const soak = { interval: make(), phase: make() };
   globalThis.__soakProbe = (port, resetPhase) => {
     const out = {
@@ -207,49 +211,6 @@ function serverLogErrors(server: Server): string[] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Soak
-
-/** What each soak client reports (bench/workers/soak-sessions.ts), running totals. */
-interface Totals {
-  episodes: number;
-  errors: number;
-  reaped: number;
-  reconnects: number;
-  rows: number;
-  slowest_handshake_ms: number;
-  client_lag_p99_ms: number;
-  client_lag_max_ms: number;
-  first_errors: string[];
-  error_kinds: Record<string, number>;
-}
-
-function sumTotals(workers: readonly (Totals | undefined)[]): Totals {
-  const t: Totals = {
-    episodes: 0,
-    errors: 0,
-    reaped: 0,
-    reconnects: 0,
-    rows: 0,
-    slowest_handshake_ms: 0,
-    client_lag_p99_ms: 0,
-    client_lag_max_ms: 0,
-    first_errors: [],
-    error_kinds: {},
-  };
-  for (const w of workers) {
-    if (w === undefined) continue;
-    t.episodes += w.episodes;
-    t.errors += w.errors;
-    t.reaped += w.reaped;
-    t.reconnects += w.reconnects;
-    t.rows += w.rows;
-    t.slowest_handshake_ms = Math.max(t.slowest_handshake_ms, w.slowest_handshake_ms);
-    t.client_lag_p99_ms = Math.max(t.client_lag_p99_ms, w.client_lag_p99_ms);
-    t.client_lag_max_ms = Math.max(t.client_lag_max_ms, w.client_lag_max_ms);
-    t.first_errors.push(...w.first_errors);
-    for (const [k, n] of Object.entries(w.error_kinds)) t.error_kinds[k] = (t.error_kinds[k] ?? 0) + n;
-  }
-  return t;
-}
 
 async function soak(o: Options): Promise<number> {
   const totalS = o.minutes * 60;

@@ -18,6 +18,7 @@ import { runEpisode } from '../../src/agents/runner.js';
 import { RemoteEnv } from '../../src/client/ws-client.js';
 import type { EnvConnection } from '../../src/env/connection.js';
 import { loadTasks } from '../../src/env/task-catalog.js';
+import { zeroCounts } from '../lib/soak-totals.js';
 import { emit, runWorker, sleep, waitFor, workerArgs } from '../lib/worker.js';
 
 interface Args {
@@ -76,16 +77,7 @@ const expected = new Map<string, string>();
 
 runWorker(async () => {
   const a = workerArgs<Args>();
-  const totals = {
-    episodes: 0,
-    errors: 0,
-    reaped: 0,
-    reconnects: 0,
-    rows: 0,
-    slowest_handshake_ms: 0,
-    client_lag_p99_ms: 0,
-    client_lag_max_ms: 0,
-  };
+  const totals = zeroCounts();
   // This client's own event-loop delay: high values mean the client, not the server, was the bottleneck.
   const lag = monitorEventLoopDelay({ resolution: 20 });
   lag.enable();
