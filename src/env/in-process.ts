@@ -43,6 +43,7 @@ export class InProcessEnv implements EnvConnection {
     const req: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) req.profile = opts.profile;
     if (opts.episode_id !== undefined) req.episode_id = opts.episode_id;
+    if (opts.agent_label !== undefined) req.agent_label = opts.agent_label;
     return this.env.reset(req).observation;
   }
 

@@ -3,16 +3,20 @@
  * stateful HTTP episode), under one capacity (MAX_CONCURRENT_ENVS) and one idle reaper
  * (SESSION_TIMEOUT_S). Live episode ids are unique across sessions, and an episode is stored under
  * (task_id, episode_id). Finished HTTP episodes stop counting against capacity but stay readable
- * (state, breakdown) in a bounded recent list.
+ * (state, breakdown) in a bounded recent list. Environments report episodes and tool calls to the store,
+ * which tells its observers (src/env/events.ts). HTTP episodes keep their calls for their trajectory
+ * (src/env/trajectory.ts), under one memory bound (keepCallsBytes).
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonTemplate } from '../core/direct-value.js';
-import { taskInfoTemplate } from '../core/episode.js';
+import { type Episode, taskInfoTemplate } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
-import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
+import { ComtradeEnvironment, type EnvContext, type EnvEvents, type ResultFormat } from './environment.js';
+import type { EnvObserver, RecordedCall } from './events.js';
 import { saltHashOf } from './salt.js';
+import { type Trajectory, trajectoryOfCalls } from './trajectory.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
 
@@ -23,6 +27,10 @@ export interface Session {
   lastActiveMs: number;
 }
 
+const MiB = 1024 * 1024;
+/** The default bound on recorded calls: 128 MiB of (approximate) JSON. */
+export const DEFAULT_KEEP_CALLS_BYTES = 128 * MiB;
+
 export interface SessionStoreOptions {
   readonly catalog: TaskCatalog;
   readonly capacity: number;
@@ -32,6 +40,11 @@ export interface SessionStoreOptions {
   readonly resultFormat?: ResultFormat;
   /** Finished HTTP episodes kept readable. */
   readonly keepFinished?: number;
+  /**
+   * Bytes (approximate JSON size) of the calls HTTP episodes keep for their trajectories, live and
+   * finished together; the oldest finished episodes' calls are forgotten first (default 128 MiB).
+   */
+  readonly keepCallsBytes?: number;
   /** Milliseconds clock (injectable for tests). */
   readonly now?: () => number;
 }
@@ -47,6 +60,15 @@ export class SessionStore {
   private readonly ctx: EnvContext;
   private readonly now: () => number;
   private readonly keepFinished: number;
+  private readonly observers: EnvObserver[] = [];
+  /** Finished HTTP episodes' recorded calls, oldest first, with their size. */
+  private readonly keptCalls: Array<{
+    env: ComtradeEnvironment;
+    calls: readonly RecordedCall[];
+    bytes: number;
+  }> = [];
+  /** Bytes of recorded calls, live and finished episodes together (keepCallsBytes bounds it). */
+  private recordedBytes = 0;
 
   constructor(readonly opts: SessionStoreOptions) {
     this.now = opts.now ?? Date.now;
@@ -75,7 +97,101 @@ export class SessionStore {
         const s = this.byEnv.get(env);
         if (s !== undefined) this.byEpisode.set(episodeId, s);
       },
+      events: this.events(),
     };
+  }
+
+  /** Adds an observer of episodes, tool calls and refusals; returns the function that removes it. */
+  observe(observer: EnvObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const i = this.observers.indexOf(observer);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
+  }
+
+  /** The environments' reports, passed to the observers with the session's kind. */
+  private events(): EnvEvents {
+    const observers = this.observers;
+    const episodeEvent = (env: ComtradeEnvironment, ep: Episode, kind: SessionKind) => ({
+      transport: kind,
+      episode: ep,
+      agentLabel: env.agentLabel,
+    });
+    return {
+      recordsCalls: (env) => this.byEnv.get(env)?.kind === 'http',
+      reserve: (bytes) => this.reserveCalls(bytes),
+      release: (bytes) => {
+        this.recordedBytes -= bytes;
+      },
+      started: (env, ep) => {
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined || observers.length === 0) return;
+        const e = episodeEvent(env, ep, kind);
+        for (const o of observers) o.episodeStarted?.(e);
+      },
+      called: (env, tool, ok, fault) => {
+        if (observers.length === 0) return;
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined) return;
+        for (const o of observers) o.toolCalled?.(kind, tool, ok, fault);
+      },
+      ended: (env, ep) => {
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined) return;
+        const calls = env.recordedCalls;
+        if (calls !== null) this.keptCalls.push({ env, calls, bytes: env.recordedBytes });
+        while (this.keptCalls.length > this.keepFinished) this.forgetOldestCalls();
+        if (observers.length === 0) return;
+        const e = episodeEvent(env, ep, kind);
+        for (const o of observers) o.episodeEnded?.(e);
+      },
+    };
+  }
+
+  /**
+   * Room for `bytes` more of recorded calls: the oldest finished episodes' calls are forgotten to make it;
+   * false when live episodes alone hold the bound.
+   */
+  private reserveCalls(bytes: number): boolean {
+    const limit = this.opts.keepCallsBytes ?? DEFAULT_KEEP_CALLS_BYTES;
+    while (this.recordedBytes + bytes > limit && this.keptCalls.length > 0) this.forgetOldestCalls();
+    if (this.recordedBytes + bytes > limit) return false;
+    this.recordedBytes += bytes;
+    return true;
+  }
+
+  private forgetOldestCalls(): void {
+    const oldest = this.keptCalls.shift()!;
+    this.recordedBytes -= oldest.bytes;
+    // The environment may have started another episode since; only its own calls are forgotten.
+    if (oldest.env.recordedCalls === oldest.calls) oldest.env.forgetCalls();
+  }
+
+  /**
+   * The trajectory of a session's ended episode, its replies regenerated from the recorded calls
+   * (src/env/trajectory.ts); typed errors before the end and once the calls are forgotten.
+   */
+  trajectory(s: Session): Promise<Trajectory> {
+    const ep = s.env.episode;
+    if (ep === null) throw new BenchError('CB_ERR_NOT_RESET');
+    if (!ep.done) throw new BenchError('CB_ERR_EPISODE_NOT_DONE', { episode_id: ep.episodeId });
+    const calls = s.env.recordedCalls;
+    if (calls === null) {
+      const keep = this.opts.keepCallsBytes ?? DEFAULT_KEEP_CALLS_BYTES;
+      throw new BenchError('CB_ERR_TRAJECTORY_UNAVAILABLE', {
+        episode_id: ep.episodeId,
+        keep_mb: Math.round((keep / MiB) * 100) / 100,
+      });
+    }
+    return trajectoryOfCalls(ep, calls, s.env.agentLabel, this.opts.catalog, this.ctx.salt);
+  }
+
+  /** Live sessions by kind. */
+  liveCounts(): Record<SessionKind, number> {
+    const counts: Record<SessionKind, number> = { ws: 0, mcp: 0, http: 0 };
+    for (const s of this.live.values()) counts[s.kind] += 1;
+    return counts;
   }
 
   get size(): number {
@@ -88,6 +204,7 @@ export class SessionStore {
   /** Opens a session, or throws CB_ERR_CAPACITY naming the limit. */
   open(kind: SessionKind, id: string = randomUUID()): Session {
     if (this.live.size >= this.opts.capacity) {
+      for (const o of this.observers) o.sessionRefused?.(kind, 'capacity');
       throw new BenchError('CB_ERR_CAPACITY', {
         active_sessions: this.live.size,
         max_sessions: this.opts.capacity,

@@ -5,7 +5,8 @@
  *
  * Order matters: cross-cutting plugins first (their hooks and decorators reach every route), then the
  * routes. Plugins that gate requests (API keys, CORS, per-client caps) register after `shutdown` and
- * before the routes; a metrics route registers with the other routes.
+ * before the routes. `metrics` and `leaderboard` observe the environment layer's events
+ * (src/env/events.ts) through the store, so they register after `sessions`.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -14,12 +15,19 @@ import { SessionStore } from '../env/sessions.js';
 import { loadTasks, type TaskCatalog } from '../env/task-catalog.js';
 import body from './plugins/body.js';
 import errors, { frameworkError, replyError } from './plugins/errors.js';
+import leaderboard from './plugins/leaderboard.js';
+import metrics from './plugins/metrics.js';
 import sessions from './plugins/sessions.js';
 import shutdown from './plugins/shutdown.js';
 import sockets from './plugins/sockets.js';
 import swagger from './plugins/swagger.js';
 import httpRoutes from './routes/http.js';
+import indexRoutes from './routes/index.js';
+import leaderboardRoutes from './routes/leaderboard.js';
 import mcpRoutes from './routes/mcp.js';
+import metricsRoutes from './routes/metrics.js';
+import webAgents from './routes/web-agents.js';
+import webPage from './routes/web-page.js';
 import webRoutes from './routes/web.js';
 import wsRoutes from './routes/ws.js';
 
@@ -44,6 +52,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
       idleTimeoutMs: config.SESSION_TIMEOUT_S * 1000,
       salt: config.SEED_SALT,
       resultFormat: config.TOOL_RESULT_FORMAT,
+      keepCallsBytes: config.TRAJECTORY_KEEP_MB * 1024 * 1024,
     });
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   const app = Fastify({
@@ -63,14 +72,23 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   app.register(body);
   app.register(shutdown);
   app.register(sessions, { store });
+  if (config.ENABLE_METRICS) app.register(metrics);
+  app.register(leaderboard);
   app.register(sockets, { maxPayload: config.MAX_BODY_BYTES });
   app.register(swagger);
 
   // Routes.
+  app.register(indexRoutes);
   app.register(httpRoutes);
   app.register(wsRoutes);
   app.register(mcpRoutes);
-  if (config.ENABLE_WEB_INTERFACE) app.register(webRoutes);
+  app.register(leaderboardRoutes);
+  if (config.ENABLE_METRICS) app.register(metricsRoutes);
+  if (config.ENABLE_WEB_INTERFACE) {
+    app.register(webRoutes);
+    app.register(webPage);
+    app.register(webAgents);
+  }
 
   return app;
 }
