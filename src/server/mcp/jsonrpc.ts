@@ -83,7 +83,7 @@ export function openMcpSession(store: SessionStore, params: Record<string, unkno
   const session = store.open('mcp');
   try {
     const reset: Record<string, unknown> = {};
-    for (const k of ['task_id', 'seed', 'profile', 'episode_id'] as const)
+    for (const k of ['task_id', 'seed', 'profile', 'episode_id', 'agent_label'] as const)
       if (params[k] !== undefined) reset[k] = params[k];
     session.env.reset(reset);
     return session;
