@@ -4,9 +4,10 @@
  * so makes exactly R* requests in T* (tested): the largest page size; after a 429 wait exactly
  * retry_after_s and retry the same page; retry a 500 at once, at most RETRY_CAP times in a row; dedup by
  * primary key; drop is_total rows; re-fetch pages 1..P until total_rows distinct keys are held; log every
- * response as a request event; submit.
+ * response as a request event; submit. It reads pages in either row format (pageRows).
  */
 import { MAX_PASSES, RETRY_CAP } from '../core/policy.js';
+import { pageRows } from '../core/row-format.js';
 import type { EnvConnection } from '../env/connection.js';
 import { call } from './types.js';
 
@@ -60,7 +61,7 @@ export async function solve(env: EnvConnection, flaws: SolverFlaws = {}): Promis
   const absorb = (r: Record<string, unknown>) => {
     state.totalPages = r.total_pages as number;
     state.totalRows = r.total_rows as number;
-    for (const row of r.rows as Record<string, unknown>[]) {
+    for (const row of pageRows(r)) {
       const isTotal = row.is_total === true;
       const before = distinct.size;
       if (!isTotal) distinct.add(keyOf(row));

@@ -143,6 +143,7 @@ export class RemoteEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const data: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) data.profile = opts.profile;
+    if (opts.row_format !== undefined) data.row_format = opts.row_format;
     if (opts.episode_id !== undefined) data.episode_id = opts.episode_id;
     if (opts.agent_label !== undefined) data.agent_label = opts.agent_label;
     if (this.resultFormat !== undefined) data.result_format = this.resultFormat;

@@ -58,6 +58,14 @@ export const ROW_SCHEMA: ReadonlyArray<{
   { name: 'is_total', type: 'boolean' },
 ];
 
+/** The column order of a page in `columns` form (src/core/row-format.ts): row_id, then the schema fields. */
+export const COLUMNS: readonly string[] = Object.freeze(['row_id', ...ROW_SCHEMA.map((f) => f.name)]);
+
+/** A served row's values in COLUMNS order. */
+export function columnValues(row: TradeRow): unknown[] {
+  return COLUMNS.map((c) => row[c as keyof TradeRow]);
+}
+
 export const PRIMARY_KEY = ['period', 'reporterCode', 'partnerCode', 'flowCode', 'cmdCode'] as const;
 
 /** Commodity codes are a bijection of the commodity index: suffix = (index * A + offset) mod 10000. */
@@ -136,55 +144,101 @@ export function truthRow(inst: Instance, i: number, rowId?: string): TradeRow {
 }
 
 /**
- * Served rows as JSON text, written from stream positions without row objects: `streamRowJson(pos, id)`
- * is byte-identical to `JSON.stringify(streamRow(inst, pos, id))` (tested). No value of a row needs JSON
- * escaping (fixed codes, ISO codes, digits, `r<n>.<k>` ids), so the fixed text is made once per instance.
+ * Served rows as JSON text, written from stream positions without row objects, in either row format
+ * (src/core/row-format.ts): `objectJson(pos, id)` is byte-identical to `JSON.stringify(streamRow(inst, pos,
+ * id))` and `valuesJson(pos, id)` to `JSON.stringify(columnValues(streamRow(inst, pos, id)))` (tested). No
+ * value of a row needs JSON escaping (fixed codes, ISO codes, digits, `r<n>.<k>` ids), so the fixed text
+ * between the values is made once per instance.
  */
 export class RowWriter {
-  private readonly head: string;
-  private readonly afterPeriod: string;
-  private readonly afterMonth: string;
+  private readonly objectTexts: RowTexts;
+  private readonly valueTexts: RowTexts;
 
   constructor(private readonly inst: Instance) {
     const q = inst.query;
-    this.head = '{"typeCode":"C","freqCode":"M","period":"';
-    this.afterPeriod = `","refYear":${q.year},"refMonth":`;
-    this.afterMonth =
-      `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
-      `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`;
+    this.objectTexts = {
+      period: '{"typeCode":"C","freqCode":"M","period":"',
+      refMonth: `","refYear":${q.year},"refMonth":`,
+      flowCode:
+        `,"reporterCode":${q.reporter.code},"reporterISO":"${q.reporter.iso}",` +
+        `"partnerCode":${q.partner.code},"partnerISO":"${q.partner.iso}","flowCode":"`,
+      cmdCode: '","cmdCode":"',
+      qtyUnitCode: '","qtyUnitCode":',
+      qty: ',"qty":',
+      netWgt: ',"netWgt":',
+      primaryValue: ',"primaryValue":',
+      end: ',"is_total":false,"row_id":"',
+    };
+    this.valueTexts = {
+      period: '","C","M","',
+      refMonth: `",${q.year},`,
+      flowCode: `,${q.reporter.code},"${q.reporter.iso}",${q.partner.code},"${q.partner.iso}","`,
+      cmdCode: '","',
+      qtyUnitCode: '",',
+      qty: ',',
+      netWgt: ',',
+      primaryValue: ',',
+      end: ',false]',
+    };
   }
 
-  streamRowJson(pos: number, rowId: string): string {
+  /** A served row in `objects` form (row_id last). */
+  objectJson(pos: number, rowId: string): string {
+    const src = sourceAt(this.inst, pos);
+    if (src < 0) return JSON.stringify(totalsRow(this.inst, -src - 1, rowId));
+    return `${this.realRow(this.objectTexts, src)}${rowId}"}`;
+  }
+
+  /** A served row in `columns` form: its values, row_id first. */
+  valuesJson(pos: number, rowId: string): string {
+    const src = sourceAt(this.inst, pos);
+    if (src < 0) return JSON.stringify(columnValues(totalsRow(this.inst, -src - 1, rowId)));
+    return `["${rowId}${this.realRow(this.valueTexts, src)}`;
+  }
+
+  /** Real row i's values, each after its fixed text in `t`, then `t.end`. */
+  private realRow(t: RowTexts, i: number): string {
     const inst = this.inst;
-    const src = sourceAt(inst, pos);
-    if (src < 0) return JSON.stringify(totalsRow(inst, -src - 1, rowId));
-    const i = src;
     const month = (i % 12) + 1;
     const dk = inst.keys.data;
     const unit = qtyUnitOf(dk, i);
     const netWgt = netWgtOf(dk, i);
     return (
-      this.head +
+      t.period +
       inst.periods[month - 1]! +
-      this.afterPeriod +
+      t.refMonth +
       month +
-      this.afterMonth +
+      t.flowCode +
       flowOf(i) +
-      '","cmdCode":"' +
+      t.cmdCode +
       cmdCodeOf(inst, i) +
-      '","qtyUnitCode":' +
+      t.qtyUnitCode +
       unit +
-      ',"qty":' +
+      t.qty +
       qtyOf(dk, i, unit, netWgt) +
-      ',"netWgt":' +
+      t.netWgt +
       netWgt +
-      ',"primaryValue":' +
+      t.primaryValue +
       centsOf(dk, i) / 100 +
-      ',"is_total":false,"row_id":"' +
-      rowId +
-      '"}'
+      t.end
     );
   }
+}
+
+/**
+ * The fixed text of a real row in one row format, named by the value that follows it (the values a row's
+ * instance does not fix: period, refMonth, flowCode, cmdCode and the amounts), and the text after the last.
+ */
+interface RowTexts {
+  readonly period: string;
+  readonly refMonth: string;
+  readonly flowCode: string;
+  readonly cmdCode: string;
+  readonly qtyUnitCode: string;
+  readonly qty: string;
+  readonly netWgt: string;
+  readonly primaryValue: string;
+  readonly end: string;
 }
 
 /** Cents of primaryValue of ground-truth row `i` (exact integer arithmetic for sums). */

@@ -3,17 +3,19 @@
  * three tools. Pure and synchronous; transports reach it through runTool.
  */
 import { ApiState, requestPage, totalPages } from './api.js';
-import { PRIMARY_KEY, ROW_SCHEMA, RowWriter } from './dataset.js';
-import { type DirectValue, type Hole, isDirectValue, JsonTemplate, LazyValue } from './direct-value.js';
+import { RowWriter } from './dataset.js';
+import { type DirectValue, isDirectValue, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
 import { requestsRemaining } from './faults/budget.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
 import type { ReferencePlan } from './judge/reference-plan.js';
 import { ServedPage } from './served-page.js';
+import type { RowFormat } from './row-format.js';
 import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
+import { type EpisodeFacts, type TaskInfo, taskInfo, type TaskInfoText } from './task-info.js';
 import type { ResolvedTask } from './task-spec.js';
-import { FORMATS, RULES, TOOL_BY_NAME } from './tools.js';
+import { TOOL_BY_NAME } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
 
 export interface EpisodeOptions {
@@ -25,8 +27,10 @@ export interface EpisodeOptions {
   readonly saltHash?: string | null;
   /** Precomputed R* and T* for this instance (e.g. from a cache); computed at judge time otherwise. */
   readonly plan?: ReferencePlan;
-  /** taskInfoTemplate(task), when the caller keeps one per task; made on first use otherwise. */
-  readonly infoTemplate?: JsonTemplate | null;
+  /** How served pages carry rows (reset's row_format); the task's row_format when absent. */
+  readonly rowFormat?: RowFormat | undefined;
+  /** `new TaskInfoText(task)`, when the caller keeps one per task: get_task_info's text is then written from it. */
+  readonly infoText?: TaskInfoText | undefined;
 }
 
 /**
@@ -60,84 +64,14 @@ export interface CallResult {
   readonly reward: number | null;
 }
 
-/** How many fields of get_task_info are the episode's (Episode.infoHoles): fixed ones, then counters. */
-const INFO_HOLES = 13;
-const EPISODE_HOLES = 9;
-
-/**
- * get_task_info's JSON template for a task: its fixed text serialised once, with holes for the episode's
- * fields and counters. A pure function of the task; callers that run many episodes of a task may compute
- * it once and pass it to each (EpisodeOptions.infoTemplate).
- */
-export function taskInfoTemplate(task: ResolvedTask): JsonTemplate | null {
-  return JsonTemplate.of(
-    (hole) =>
-      taskInfoOf(
-        task,
-        Array.from({ length: INFO_HOLES }, (_, k) => hole(k)),
-      ),
-    INFO_HOLES,
-  );
-}
-
-/** get_task_info's value: the task's fields, with the episode's fields and counters (infoHoles) in `h`. */
-function taskInfoOf(t: ResolvedTask, h: readonly unknown[]): Record<string, unknown> {
-  return {
-    task_id: t.id,
-    episode_id: h[0],
-    seed: h[1],
-    profile: t.profile,
-    benchmark_version: BENCHMARK_VERSION,
-    judge_version: JUDGE_VERSION,
-    task_hash: t.task_hash,
-    seed_salt_hash: h[2],
-    title: t.title,
-    challenge: t.challenge,
-    description: t.description,
-    instructions: t.instructions,
-    query: {
-      reporterCode: h[3],
-      reporterISO: h[4],
-      partnerCode: h[5],
-      partnerISO: h[6],
-      year: h[7],
-      hs_chapter: h[8],
-      freqCode: 'M',
-      flowCodes: ['M', 'X'],
-    },
-    primary_key: [...PRIMARY_KEY],
-    row_schema: ROW_SCHEMA.map((f) => ({ name: f.name, type: f.type })),
-    constraints: {
-      request_budget: t.request_budget,
-      requests_used: h[9],
-      requests_remaining: h[10],
-      default_page_size: t.default_page_size,
-      max_page_size: t.max_page_size,
-      page_size_locked: h[11],
-      latency_ms: t.latency_ms,
-      max_wait_s: t.max_wait_s,
-      max_steps: t.max_steps,
-      steps_used: h[12],
-      max_submission_bytes: t.max_submission_bytes,
-    },
-    rules: RULES,
-    formats: FORMATS,
-  };
-}
-
 export class Episode {
   readonly inst: Instance;
   readonly episodeId: string;
   readonly api = new ApiState();
   private readonly saltHash: string | null;
   private readonly plan: ReferencePlan | undefined;
-  /**
-   * get_task_info: the task's template (undefined until needed), the calls so far, and from the second
-   * call the template with this episode's fixed fields filled.
-   */
-  private taskTemplate: JsonTemplate | null | undefined;
-  private infoCalls = 0;
-  private infoTemplate: JsonTemplate | undefined;
+  readonly rowFormat: RowFormat;
+  private readonly infoText: TaskInfoText | undefined;
   /** Writes served rows as JSON text (made on the first page served over a transport). */
   private rowWriter: RowWriter | undefined;
   stepCount = 0;
@@ -148,7 +82,8 @@ export class Episode {
     this.episodeId = opts.episodeId;
     this.saltHash = opts.saltHash ?? null;
     this.plan = opts.plan;
-    this.taskTemplate = opts.infoTemplate;
+    this.rowFormat = opts.rowFormat ?? opts.task.row_format;
+    this.infoText = opts.infoText;
   }
 
   get task(): ResolvedTask {
@@ -223,62 +158,41 @@ export class Episode {
     return this.ended.breakdown;
   }
 
+  /** What get_task_info reports of this episode now. */
+  private facts(): EpisodeFacts {
+    const api = this.api;
+    return {
+      episodeId: this.episodeId,
+      seed: this.inst.seed,
+      saltHash: this.saltHash,
+      query: this.inst.query,
+      rowFormat: this.rowFormat,
+      requestsUsed: api.requestsUsed,
+      requestsRemaining: requestsRemaining(api.requestsUsed, this.task.request_budget),
+      pageSizeLocked: api.pageSize,
+      stepsUsed: this.stepCount,
+    };
+  }
+
   /** get_task_info's value now. */
-  taskInfo(): Record<string, unknown> {
-    return taskInfoOf(this.task, this.infoHoles());
+  taskInfo(): TaskInfo {
+    return taskInfo(this.task, this.facts(), this.infoText?.fields);
   }
 
   /**
-   * get_task_info's value, written from the task's template with this episode's fields filled in when a
-   * transport asks for its text. From the second call on, the episode keeps the template with its own
-   * fields filled (only the counters change between calls).
+   * get_task_info's tool value: built only if a caller asks for the object; its text written from the
+   * task's TaskInfoText when the episode was given one.
    */
   taskInfoValue(): DirectValue {
-    const holes = this.infoHoles();
-    const build = () => taskInfoOf(this.task, holes);
-    const own = this.infoTemplate;
-    if (own !== undefined) {
-      const counters = holes.slice(EPISODE_HOLES);
-      return new LazyValue(
-        build,
-        () => own.fill(counters),
-        () => own.fillEscaped(counters),
-      );
-    }
-    this.infoCalls += 1;
-    const calls = this.infoCalls;
-    const template = (): JsonTemplate | null => {
-      if (this.taskTemplate === undefined) this.taskTemplate = taskInfoTemplate(this.task);
-      const t = this.taskTemplate;
-      if (t !== null && calls >= 2) this.infoTemplate ??= t.prefill(holes.slice(0, EPISODE_HOLES));
-      return t;
-    };
+    const facts = this.facts();
+    const text = this.infoText;
+    const build = () => taskInfo(this.task, facts, text?.fields);
+    if (text === undefined) return new LazyValue(build, () => JSON.stringify(build()));
     return new LazyValue(
       build,
-      () => template()?.fill(holes) ?? JSON.stringify(build()),
-      () => template()?.fillEscaped(holes) ?? JSON.stringify(JSON.stringify(build())),
+      () => text.json(facts),
+      () => text.escapedJson(facts),
     );
-  }
-
-  /** The fields of get_task_info that are not the task's, in serialisation order. */
-  private infoHoles(): Hole[] {
-    const api = this.api;
-    const q = this.inst.query;
-    return [
-      this.episodeId,
-      this.inst.seed,
-      this.saltHash,
-      q.reporter.code,
-      q.reporter.iso,
-      q.partner.code,
-      q.partner.iso,
-      q.year,
-      q.hsChapter,
-      api.requestsUsed,
-      requestsRemaining(api.requestsUsed, this.task.request_budget),
-      api.pageSize,
-      this.stepCount,
-    ];
   }
 
   versions(): {
@@ -337,6 +251,7 @@ export class Episode {
             totalPages: totalPages(this.inst, size),
             requestsRemaining: common.requests_remaining,
             virtualTimeS: common.virtual_time_s,
+            rowFormat: this.rowFormat,
           },
         );
       case 429:

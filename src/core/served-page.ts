@@ -1,11 +1,15 @@
 /**
  * The value of a served fetch_page (status 200): its rows are stream positions, written as JSON text for
- * transports or built as row objects for in-process callers, never both unless both are asked for.
+ * transports or built as objects for in-process callers, never both unless both are asked for. Rows come
+ * in the episode's row format (src/core/row-format.ts).
  */
 import type { TraceEntry } from './api.js';
-import { type RowWriter, streamRow, type TradeRow } from './dataset.js';
+import { COLUMNS, columnValues, type RowWriter, streamRow } from './dataset.js';
 import { DIRECT, type DirectValue } from './direct-value.js';
 import type { Instance } from './instance.js';
+import type { RowFormat } from './row-format.js';
+
+const COLUMNS_JSON = JSON.stringify(COLUMNS);
 
 export interface PageFields {
   readonly page: number;
@@ -13,6 +17,7 @@ export interface PageFields {
   readonly totalPages: number;
   readonly requestsRemaining: number;
   readonly virtualTimeS: number;
+  readonly rowFormat: RowFormat;
 }
 
 export class ServedPage implements DirectValue {
@@ -42,20 +47,25 @@ export class ServedPage implements DirectValue {
     if (this.built !== undefined) return this.built;
     const { f, entry } = this;
     const prefix = `r${entry.seq}.`;
-    const rows: TradeRow[] = new Array(entry.count);
-    for (let k = 0; k < entry.count; k++) rows[k] = streamRow(this.inst, this.posOf(k), prefix + k);
-    this.built = {
+    const columns = f.rowFormat === 'columns';
+    const rows: unknown[] = new Array(entry.count);
+    for (let k = 0; k < entry.count; k++) {
+      const row = streamRow(this.inst, this.posOf(k), prefix + k);
+      rows[k] = columns ? columnValues(row) : row;
+    }
+    const v: Record<string, unknown> = {
       status: 200,
       page: f.page,
       page_size: f.pageSize,
       total_pages: f.totalPages,
       total_rows: this.inst.n,
       has_more: f.page < f.totalPages,
-      rows,
-      requests_remaining: f.requestsRemaining,
-      virtual_time_s: f.virtualTimeS,
     };
-    return this.built;
+    if (columns) v.columns = [...COLUMNS];
+    v.rows = rows;
+    v.requests_remaining = f.requestsRemaining;
+    v.virtual_time_s = f.virtualTimeS;
+    return (this.built = v);
   }
 
   json(): string {
@@ -63,12 +73,16 @@ export class ServedPage implements DirectValue {
     const { f, entry } = this;
     const w = this.writer();
     const prefix = `r${entry.seq}.`;
+    const columns = f.rowFormat === 'columns';
     // Every field is a finite number or a boolean: String() writes what JSON.stringify does.
     let s =
       `{"status":200,"page":${f.page},"page_size":${f.pageSize},"total_pages":${f.totalPages},` +
-      `"total_rows":${this.inst.n},"has_more":${f.page < f.totalPages},"rows":[`;
-    for (let k = 0; k < entry.count; k++)
-      s += (k === 0 ? '' : ',') + w.streamRowJson(this.posOf(k), prefix + k);
+      `"total_rows":${this.inst.n},"has_more":${f.page < f.totalPages},` +
+      `${columns ? `"columns":${COLUMNS_JSON},` : ''}"rows":[`;
+    for (let k = 0; k < entry.count; k++) {
+      const pos = this.posOf(k);
+      s += (k === 0 ? '' : ',') + (columns ? w.valuesJson(pos, prefix + k) : w.objectJson(pos, prefix + k));
+    }
     this.text = `${s}],"requests_remaining":${f.requestsRemaining},"virtual_time_s":${f.virtualTimeS}}`;
     return this.text;
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { COUNTRIES } from './catalogue.js';
 import { BenchError } from './errors.js';
+import { ROW_FORMATS } from './row-format.js';
 
 const isoCodes = COUNTRIES.map((c) => c.iso) as [string, ...string[]];
 
@@ -99,6 +100,23 @@ const SizeSpec = z
   })
   .strict();
 
+const requestBudget = z.number().int().min(1).max(10000);
+/** How served pages carry rows unless reset asks otherwise (src/core/row-format.ts). */
+const rowFormat = z.enum(ROW_FORMATS);
+
+/**
+ * A size profile selectable at reset (e.g. `llm`): what it gives replaces the task's field; a fault kind it
+ * gives replaces that kind's whole entry (the other kinds stay the task's).
+ */
+export const ProfileSpec = SizeSpec.partial()
+  .extend({
+    description: z.string().min(1).optional(),
+    request_budget: requestBudget.optional(),
+    row_format: rowFormat.optional(),
+    faults: FaultsSpec.optional(),
+  })
+  .strict();
+
 export const TaskSpec = z
   .object({
     id: z.string().regex(/^T\d+_[a-z0-9_]+$/, 'must look like T<n>_<snake_name>'),
@@ -115,9 +133,10 @@ export const TaskSpec = z
       })
       .strict(),
     ...SizeSpec.shape,
-    /** Alternative sizes selectable at reset (e.g. `llm`: N <= 300, <= 50 rows per page). */
-    profiles: z.record(z.string(), SizeSpec.partial()).default({}),
-    request_budget: z.number().int().min(1).max(10000),
+    /** Alternative profiles selectable at reset (e.g. `llm`: small instances, rows as columns). */
+    profiles: z.record(z.string(), ProfileSpec).default({}),
+    request_budget: requestBudget,
+    row_format: rowFormat.default('objects'),
     latency_ms: z.number().int().min(0).max(10000).default(100),
     max_wait_s: z.number().int().min(1).max(3600).default(60),
     /** Default 3 x budget + 20. */
@@ -136,6 +155,7 @@ export const TaskSpec = z
   });
 
 export type TaskSpec = z.infer<typeof TaskSpec>;
+export type ProfileSpec = z.infer<typeof ProfileSpec>;
 export type FaultsSpec = z.infer<typeof FaultsSpec>;
 
 /** A task whose size profile has been applied: what an episode actually runs. */
@@ -192,7 +212,8 @@ export function resolveTask(
         known: [DEFAULT_PROFILE, ...Object.keys(spec.profiles)],
       });
     }
-    sized = { ...spec, ...override };
+    const { faults, ...fields } = override;
+    sized = { ...spec, ...fields, faults: { ...spec.faults, ...faults } };
   }
   return {
     ...sized,

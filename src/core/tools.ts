@@ -19,7 +19,8 @@ export const getTaskInfoTool = defineTool({
   name: 'get_task_info',
   description:
     'Free (costs no request). Returns the task: the query to retrieve, primary key, row schema, request budget, ' +
-    'page-size limits, virtual-clock and rate-limit rules, and the submission and run-log formats.',
+    'page-size limits, virtual-clock and rate-limit rules, the row format of pages, and the submission ' +
+    '(by row_ids) and run-log formats.',
   input: z.object({}).strict(),
   handler: (ep) => ep.taskInfoValue(),
 });
@@ -30,7 +31,9 @@ export const fetchPageTool = defineTool({
     'Fetch one page of the query result (costs one request). The first valid call locks page_size for the ' +
     'episode. Returns status 200 with rows (each with a row_id), total_pages, total_rows and has_more; or 429 ' +
     'rate_limited with retry_after_s (wait that long, e.g. via wait_s, then retry); or 500 server_error ' +
-    '(retry the same page); or 402 budget_exhausted.',
+    "(retry the same page); or 402 budget_exhausted. Rows follow the episode's row_format (get_task_info): " +
+    '"objects", one object per row; or "columns", where the page gives columns (row_id, then the row_schema ' +
+    'fields) once, before rows, and each row is an array of values in that order.',
   input: z
     .object({
       page: z.number().int().min(1).describe('1-based page number'),
@@ -53,15 +56,19 @@ export const fetchPageTool = defineTool({
 export const submitResultsTool = defineTool({
   name: 'submit_results',
   description:
-    'Submit the cleaned result and end the episode. Give exactly one of rows (array of row objects), ' +
-    'data_jsonl (one JSON object per line) or row_ids (row_id values from fetch_page responses). Optional ' +
-    'run_log: a string of lines or an array, one event per request, e.g. {"page":3,"status":429} or ' +
-    '"page=3 status=429". Returns the score and its breakdown.',
+    'Submit the cleaned result and end the episode. Submit by row_ids: the row_id of each row to keep, e.g. ' +
+    '{"row_ids":["r1.0","r1.2"]}; the server resolves them to the rows it served, so rows need not be copied ' +
+    'back. (rows, an array of row objects, or data_jsonl, one JSON object per line, also work: exactly one of ' +
+    'the three.) Optional run_log: a string of lines or an array, one event per request, e.g. ' +
+    '{"page":3,"status":429} or "page=3 status=429". Returns the score and its breakdown.',
   input: z
     .object({
       rows: z.array(z.unknown()).optional().describe('row objects'),
       data_jsonl: z.string().optional().describe('one JSON row object per line'),
-      row_ids: z.array(z.unknown()).optional().describe('row_id values of served rows'),
+      row_ids: z
+        .array(z.unknown())
+        .optional()
+        .describe('the row_id of each served row to keep (the way to submit)'),
       run_log: z
         .union([z.string(), z.array(z.unknown())])
         .optional()
@@ -79,33 +86,36 @@ export const TOOLS: readonly ToolDef[] = [
 ] as readonly ToolDef[];
 export const TOOL_BY_NAME: ReadonlyMap<string, ToolDef> = new Map(TOOLS.map((t) => [t.name, t]));
 
-/** The static parts of get_task_info: rules and formats. */
+/** The static parts of get_task_info: rules and formats (src/core/task-info.ts). */
 export const RULES = {
   page_size_lock:
-    'The first valid fetch_page locks page_size (given or default) for the episode; another page_size later is ' +
-    'an invalid-argument error (page_size_locked).',
+    'The first valid fetch_page locks page_size (given or default_page_size); another page_size later is an ' +
+    'error (page_size_locked).',
   virtual_clock:
-    'Time is virtual, in integer milliseconds from 0. wait_s advances it before a request; every counted ' +
-    'request then adds latency_ms. Responses report virtual_time_s.',
+    'Time is virtual: wait_s advances it before a request, and each counted request adds latency_ms ' +
+    '(responses give virtual_time_s).',
   rate_limit_window:
-    'A 429 with retry_after_s opens a window: a request before it ends is rejected with 429 (costing a request) ' +
-    'and the remaining wait. Wait retry_after_s (wait_s) before retrying.',
+    'A 429 gives retry_after_s: a request before that wait is over gets 429 again and still costs a request. ' +
+    'Retry the same page with wait_s = retry_after_s.',
   budget:
-    'Each fetch_page that reaches the API costs one request from request_budget; once spent, fetch_page returns ' +
-    '402 budget_exhausted. get_task_info and submit_results are free. Every tool call counts towards max_steps.',
-  pages:
-    'total_rows is the number of distinct real records; a page beyond total_pages returns 200 with no rows.',
+    'Each fetch_page that reaches the API costs one request of request_budget; then 402 budget_exhausted. ' +
+    'get_task_info and submit_results are free; every tool call counts towards max_steps.',
+  pages: 'total_rows counts distinct real records; a page beyond total_pages is a 200 with no rows.',
   data:
-    'Rows may repeat (exact duplicates), pages may shift between requests, and summary rows (is_total true) may ' +
-    'appear. Submit each real record once.',
+    'Rows may repeat, page boundaries may shift between requests, and summary rows (is_total true) may ' +
+    'appear: submit each real record once.',
 } as const;
 
 export const FORMATS = {
+  rows:
+    'row_format "objects": each row is an object (the row_schema fields and row_id). "columns": each page ' +
+    'gives columns once (row_id, then the row_schema fields) and each row is an array of values in that order.',
   submission:
-    'submit_results with exactly one of: rows (array of row objects with the schema fields), data_jsonl ' +
-    '(one JSON object per line) or row_ids (row_id strings from fetch_page responses).',
+    'Submit by row_ids: {"row_ids":[the row_id of each row to keep]}; the server resolves them to the rows it ' +
+    'served, so rows need not be copied back. Accepted instead: rows (row objects) or data_jsonl (one row ' +
+    'object per line).',
   run_log:
-    'run_log: one event per fetch_page response, in order, as a JSON object or key=value tokens with integer page ' +
-    'and status, e.g. {"page":2,"status":200,"rows":50} or "page=2 status=429 retry_after_s=3". Events are ' +
-    'checked against the server trace; lines without page and status are ignored.',
+    'One event per fetch_page response, in order: a JSON object or key=value text with integer page and ' +
+    'status, e.g. {"page":2,"status":429} or "page=2 status=200". Events are checked against the ' +
+    "server's records; lines without page and status are ignored.",
 } as const;

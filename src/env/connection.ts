@@ -5,12 +5,15 @@
  * OpenEnv call_tool step into a ToolReply with toolReplyOf, so a reply is the same wherever it came from.
  */
 import { ERRORS } from '../core/errors.js';
+import type { RowFormat } from '../core/row-format.js';
 import type { CallToolStep } from './environment.js';
 
 export interface ResetOptions {
   readonly task_id: string;
   readonly seed: number;
   readonly profile?: string | undefined;
+  /** How fetch_page carries rows (src/core/row-format.ts); the profile's when absent. */
+  readonly row_format?: RowFormat | undefined;
   /** The episode id to use (replays reuse the recorded one); the environment picks one when absent. */
   readonly episode_id?: string | undefined;
   /** Who is playing: a server ranks labelled episodes on its leaderboard (GET /api/leaderboard). */

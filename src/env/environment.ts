@@ -5,10 +5,10 @@
  * (observation triples, call results, frames) is src/server/wire/.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { JsonTemplate } from '../core/direct-value.js';
 import { type CallResult, Episode, type ToolOutcome } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
+import type { TaskInfoText } from '../core/task-info.js';
 import { faultOf, type FaultKind, type RecordedCall } from './events.js';
 import type { TaskCatalog } from './task-catalog.js';
 import { approxJsonBytes } from './trajectory.js';
@@ -74,8 +74,8 @@ export interface EnvContext {
   readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
   /** How call results carry tool values on the OpenEnv paths, unless a reset says otherwise. */
   readonly resultFormat: ResultFormat;
-  /** The task's get_task_info template, kept once per task by the service (taskInfoTemplate). */
-  readonly infoTemplate: (task: ResolvedTask) => JsonTemplate | null;
+  /** The task's get_task_info text writer, kept once per task by the service. */
+  readonly infoText: (task: ResolvedTask) => TaskInfoText | undefined;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
   /** Where the environment reports episodes and tool calls (src/env/sessions.ts); none in-process. */
@@ -161,7 +161,8 @@ export class ComtradeEnvironment {
       episodeId,
       salt: this.ctx.salt,
       saltHash: this.ctx.saltHash,
-      infoTemplate: this.ctx.infoTemplate(task),
+      rowFormat: req.row_format,
+      infoText: this.ctx.infoText(task),
     });
     this.format = req.result_format ?? this.ctx.resultFormat;
     this.label = req.agent_label ?? null;

@@ -28,8 +28,8 @@ export class InProcessEnv implements EnvConnection {
       episodeIdTaken: () => false,
       // Values are read as objects here; the compact shape builds no text for them.
       resultFormat: 'compact',
-      // In-process callers read values, never get_task_info's JSON template.
-      infoTemplate: () => null,
+      // In-process callers read values, never get_task_info's JSON text.
+      infoText: () => undefined,
       onEpisode: () => undefined,
     });
   }
@@ -42,6 +42,7 @@ export class InProcessEnv implements EnvConnection {
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
     const req: Record<string, unknown> = { task_id: opts.task_id, seed: opts.seed };
     if (opts.profile !== undefined) req.profile = opts.profile;
+    if (opts.row_format !== undefined) req.row_format = opts.row_format;
     if (opts.episode_id !== undefined) req.episode_id = opts.episode_id;
     if (opts.agent_label !== undefined) req.agent_label = opts.agent_label;
     return this.env.reset(req).observation;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { BenchError, type Issue } from '../core/errors.js';
+import { ROW_FORMATS } from '../core/row-format.js';
 import { TOOLS } from '../core/tools.js';
 import { MAX_SEED } from '../core/versions.js';
 
@@ -85,6 +86,13 @@ export const ResetRequest = z
     agent_label: AgentLabel.optional().describe(
       'who is playing, for the leaderboard (GET /api/leaderboard ranks labelled episodes the server scored)',
     ),
+    row_format: z
+      .enum(ROW_FORMATS)
+      .optional()
+      .describe(
+        'how fetch_page carries rows: objects (one object per row) or columns (a columns list once, each ' +
+          "row an array in that order); default: the profile's (llm: columns)",
+      ),
     result_format: z
       .enum(['full', 'compact'])
       .optional()

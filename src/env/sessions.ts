@@ -8,9 +8,9 @@
  * (src/env/trajectory.ts), under one memory bound (keepCallsBytes).
  */
 import { randomUUID } from 'node:crypto';
-import type { JsonTemplate } from '../core/direct-value.js';
-import { type Episode, taskInfoTemplate } from '../core/episode.js';
+import type { Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
+import { TaskInfoText } from '../core/task-info.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
 import { ComtradeEnvironment, type EnvContext, type EnvEvents, type ResultFormat } from './environment.js';
@@ -55,8 +55,8 @@ export class SessionStore {
   /** episode id -> the session whose environment last started it. */
   private readonly byEpisode = new Map<string, Session>();
   private readonly byEnv = new WeakMap<ComtradeEnvironment, Session>();
-  /** get_task_info templates, one per resolved task (tasks are resolved once by the catalog). */
-  private readonly infoTemplates = new Map<ResolvedTask, JsonTemplate | null>();
+  /** get_task_info's text writers, one per resolved task (tasks are resolved once by the catalog). */
+  private readonly infoTexts = new Map<ResolvedTask, TaskInfoText>();
   private readonly ctx: EnvContext;
   private readonly now: () => number;
   private readonly keepFinished: number;
@@ -79,11 +79,11 @@ export class SessionStore {
       salt,
       saltHash: saltHashOf(salt),
       resultFormat: opts.resultFormat ?? 'full',
-      infoTemplate: (task) => {
-        let t = this.infoTemplates.get(task);
+      infoText: (task) => {
+        let t = this.infoTexts.get(task);
         if (t === undefined) {
-          t = taskInfoTemplate(task);
-          this.infoTemplates.set(task, t);
+          t = new TaskInfoText(task);
+          this.infoTexts.set(task, t);
         }
         return t;
       },

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
+import { ROW_FORMATS, type RowFormat } from '../core/row-format.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from '../core/versions.js';
 import { type EnvConnection, type ResetOptions, replyText, type ToolReply } from './connection.js';
 import type { RecordedCall } from './events.js';
@@ -38,6 +39,8 @@ export const TrajectorySchema = z.object({
   task_id: z.string(),
   seed: z.number().int(),
   profile: z.string(),
+  /** How the episode's pages carried rows (reset's row_format, else the profile's): replays reset with it. */
+  row_format: z.enum(ROW_FORMATS).optional(),
   episode_id: z.string(),
   benchmark_version: z.string(),
   judge_version: z.string(),
@@ -139,6 +142,7 @@ export class TrajectoryRecorder implements EnvConnection {
       task_id: o.task_id as string,
       seed: o.seed as number,
       profile: o.profile as string,
+      row_format: o.row_format as RowFormat,
       episode_id: o.episode_id as string,
       benchmark_version: o.benchmark_version as string,
       judge_version: o.judge_version as string,
@@ -163,7 +167,7 @@ export const UNLABELLED_AGENT = 'unlabelled';
 
 /**
  * The trajectory of an episode the server ran, from its recorded calls (src/env/environment.ts keeps the
- * calls, never the replies): a fresh episode of the same task, seed, profile and episode id replays them
+ * calls, never the replies): a fresh episode of the same task, seed, profile, episode id and row format replays them
  * and regenerates every reply, exactly as `comtradebench rescore` will. The replay must end as the
  * episode did; a different score would mean a broken determinism guarantee, and throws.
  */
@@ -180,6 +184,7 @@ export async function trajectoryOfCalls(
     seed: episode.inst.seed,
     profile: episode.task.profile,
     episode_id: episode.episodeId,
+    row_format: episode.rowFormat,
   });
   for (const c of calls) await recorder.callTool(c.name, c.arguments as Record<string, unknown>);
   const score = episode.breakdown?.score ?? 0;
@@ -265,7 +270,13 @@ export const episodeName = (t: Pick<Trajectory, 'task_id' | 'seed' | 'repeat' | 
  */
 export async function replayTrajectory(t: Trajectory, catalog: TaskCatalog, salt: string): Promise<Verdict> {
   const env = new InProcessEnv(catalog, t.seed_salt_hash === null ? '' : salt);
-  await env.reset({ task_id: t.task_id, seed: t.seed, profile: t.profile, episode_id: t.episode_id });
+  await env.reset({
+    task_id: t.task_id,
+    seed: t.seed,
+    profile: t.profile,
+    row_format: t.row_format,
+    episode_id: t.episode_id,
+  });
   const verdict = (scoreReplayed: number, difference: Difference | null): Verdict => ({
     episode: episodeName(t),
     task_id: t.task_id,

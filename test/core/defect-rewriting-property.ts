@@ -20,13 +20,22 @@ import { Episode } from '../../src/core/episode.js';
 import { judge } from '../../src/core/judge/index.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import type { TaskSpec } from '../../src/core/task-spec.js';
-import { type Call, catalog, keyOf, okValue, run, SEEDS, servedPages, TASK_IDS } from './helpers.js';
+import {
+  type Call,
+  catalog,
+  keyOf,
+  okValue,
+  PROFILES,
+  run,
+  SEEDS,
+  servedPages,
+  TASK_IDS,
+} from './helpers.js';
 
 type Row = Record<string, unknown>;
 type Rewrite = (rows: readonly Row[], defects: readonly number[]) => Row[];
 
 const THRESHOLD = 5;
-const PROFILES = ['default', 'llm'] as const;
 
 export interface Flaw {
   readonly persona: string;

@@ -1,15 +1,19 @@
 /**
- * Served pages and get_task_info are written as JSON text without building objects (DirectValue); that
- * text must be exactly JSON.stringify of the object the same call builds, and its escaped form exactly
- * JSON.stringify of the text, on every task, with duplicates, totals rows, drift and in-page shuffles,
- * faults, a salt, and an episode id that needs escaping.
+ * Served pages and get_task_info are written as JSON text without building objects (DirectValue, and
+ * get_task_info's TaskInfoText); that text must be exactly JSON.stringify of the object the same call builds,
+ * and its escaped form (when offered) exactly JSON.stringify of the text, on every task and profile, in both
+ * row formats, with duplicates, totals rows, drift and in-page shuffles, faults, a salt, and an episode id
+ * that needs escaping. A page in columns form decodes (pageRows) to exactly the rows of its objects form.
  */
 import { describe, expect, it } from 'vitest';
+import { InProcessEnv } from '../../src/env/in-process.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
-import { JsonTemplate } from '../../src/core/direct-value.js';
+import { COLUMNS } from '../../src/core/dataset.js';
 import { Episode } from '../../src/core/episode.js';
-import { catalog, registry, SEEDS, TASK_IDS } from './helpers.js';
+import { pageRows, ROW_FORMATS } from '../../src/core/row-format.js';
+import { TaskInfoText } from '../../src/core/task-info.js';
+import { type Call, catalog, PROFILES, recording, registry, SEEDS, TASK_IDS } from './helpers.js';
 
 interface Checked {
   direct: number;
@@ -29,28 +33,32 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
     if (text !== JSON.stringify(d.value())) seen.mismatches.push(`${name} json`);
     if (d.escapedJson !== undefined && d.escapedJson() !== JSON.stringify(text))
       seen.mismatches.push(`${name} escaped`);
-    const rows = d.value().rows;
-    if (Array.isArray(rows)) {
+    const value = d.value();
+    if (Array.isArray(value.rows)) {
+      const rows = pageRows(value);
       seen.rows += rows.length;
-      seen.totals += rows.filter((row) => (row as { is_total: boolean }).is_total).length;
+      seen.totals += rows.filter((row) => row.is_total === true).length;
       if (d.rowCount !== rows.length) seen.mismatches.push(`${name} rowCount`);
     }
   };
   return {
     reset: async (o) => {
+      const task = catalog.resolve(o.task_id, o.profile);
       ep = new Episode({
-        task: catalog.resolve(o.task_id, o.profile),
+        task,
         seed: o.seed,
         episodeId,
         salt,
         saltHash: salt === '' ? null : 'abcdef0123456789',
+        rowFormat: o.row_format,
+        infoText: new TaskInfoText(task),
       });
       return ep.taskInfo();
     },
     callTool: async (name, args): Promise<ToolReply> => {
       const r = ep!.runTool(name, args);
       check(name, r);
-      // Later get_task_info calls use the episode's own prefilled template: check them too.
+      // Later get_task_info calls report other counters: check them too.
       if (name === 'get_task_info') for (let k = 0; k < 3; k++) check(name, ep!.runTool(name, args));
       return r.outcome.ok
         ? { value: r.outcome.value, error: null, done: r.done, reward: r.reward }
@@ -62,14 +70,16 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
 
 describe('direct tool values are byte-identical to their objects', () => {
   for (const agent of ['reference', 'no-dedup', 'premature-retry', 'keep-totals']) {
-    it(`${agent} on every task and seed, default and llm profiles`, async () => {
+    it(`${agent} on every task and seed, default and llm profiles, both row formats`, async () => {
       const seen: Checked = { direct: 0, rows: 0, totals: 0, mismatches: [] };
-      for (const taskId of TASK_IDS) {
-        for (const profile of ['default', 'llm']) {
+      for (const [t, taskId] of TASK_IDS.entries()) {
+        for (const profile of PROFILES) {
           for (const seed of SEEDS) {
             const salt = seed % 2 === 0 ? '' : 'salt';
             const env = checkingEnv(salt, `ep "${seed}" ü\u2028\\`, seen);
-            await runEpisode(env, registry.get(agent)!, { task_id: taskId, seed, profile });
+            // Row formats alternate over tasks and seeds, independently of the salt (odd seeds).
+            const row_format = ROW_FORMATS[(seed + t) % 2];
+            await runEpisode(env, registry.get(agent)!, { task_id: taskId, seed, profile, row_format });
           }
         }
       }
@@ -81,24 +91,42 @@ describe('direct tool values are byte-identical to their objects', () => {
   }
 });
 
-describe('JsonTemplate', () => {
-  it('fills holes with what JSON.stringify writes, escaped or not', () => {
-    const t = JsonTemplate.of((h) => ({ a: h(0), b: 'x"\n', c: [h(1), h(2)], d: h(3) }), 4)!;
-    for (const holes of [
-      [1, 'q"\u2028', null, 2.5],
-      [-0, '', 7, Number.NaN],
-    ] as const) {
-      const value = { a: holes[0], b: 'x"\n', c: [holes[1], holes[2]], d: holes[3] };
-      expect(t.fill(holes)).toBe(JSON.stringify(value));
-      expect(t.fillEscaped(holes)).toBe(JSON.stringify(JSON.stringify(value)));
-      const rest = t.prefill(holes.slice(0, 2));
-      expect(rest.fill(holes.slice(2))).toBe(JSON.stringify(value));
-      expect(rest.fillEscaped(holes.slice(2))).toBe(JSON.stringify(JSON.stringify(value)));
+describe('a page in columns form is its objects form with the field names written once', () => {
+  it('the same calls in both row formats give the same rows, on every task, profile and seed', async () => {
+    let pages = 0;
+    for (const taskId of TASK_IDS) {
+      for (const profile of PROFILES) {
+        for (const seed of SEEDS) {
+          const calls: Call[] = [];
+          const env = new InProcessEnv(catalog);
+          await runEpisode(recording(env, calls), registry.get('reference')!, {
+            task_id: taskId,
+            seed,
+            profile,
+            row_format: 'objects',
+          });
+          const columns = new Episode({
+            task: catalog.resolve(taskId, profile),
+            seed,
+            episodeId: 'c',
+            rowFormat: 'columns',
+          });
+          for (const c of calls.filter((x) => x.name === 'fetch_page')) {
+            const r = columns.runTool(c.name, c.args);
+            const v = r.outcome.ok ? r.outcome.value : null;
+            expect(v?.status).toBe(c.reply.value?.status);
+            if (v?.status !== 200) continue;
+            const { columns: names, rows: _rows, ...rest } = v;
+            const { rows, ...objectRest } = c.reply.value!;
+            expect(rest).toEqual(objectRest);
+            expect(Object.keys(v).indexOf('columns')).toBe(Object.keys(v).indexOf('rows') - 1);
+            expect(names).toEqual([...COLUMNS]);
+            expect(JSON.stringify(pageRows(v))).toBe(JSON.stringify(rows));
+            pages += 1;
+          }
+        }
+      }
     }
-  });
-
-  it('refuses a value whose own text looks like a hole', () => {
-    expect(JsonTemplate.of((h) => ({ a: h(0), b: 'cb-hole-0' }), 1)).toBeNull();
-    expect(JsonTemplate.of((h) => ({ a: h(0) }), 2)).toBeNull();
+    expect(pages).toBeGreaterThan(300);
   });
 });

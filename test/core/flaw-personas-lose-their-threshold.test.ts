@@ -1,11 +1,11 @@
 /**
- * Judge property 4 (docs/benchmark.md, section 9): each flaw costs clearly on every seed of its tasks, and
- * the dimensions that measure the flaw carry at least half of the loss (loss per dimension: reference points
- * minus persona points on the same seed).
+ * Judge property 4 (docs/benchmark.md, section 9): each flaw costs clearly on every seed of its tasks, on
+ * every profile, and the dimensions that measure the flaw carry at least half of the loss (loss per
+ * dimension: reference points minus persona points on the same seed).
  */
 import { describe, expect, it } from 'vitest';
 import type { Dimension } from '../../src/core/judge/index.js';
-import { lossPerDimension, run, SEEDS, TASK_IDS } from './helpers.js';
+import { lossPerDimension, PROFILES, run, SEEDS, TASK_IDS } from './helpers.js';
 
 interface Flaw {
   readonly persona: string;
@@ -45,88 +45,99 @@ const FLAWS: readonly Flaw[] = [
 const sum = (loss: Record<Dimension, number>, dims: readonly Dimension[]) =>
   dims.reduce((a, d) => a + loss[d], 0);
 
-describe('each flaw persona loses at least its threshold, mostly in the named dimensions', () => {
-  for (const flaw of FLAWS) {
-    for (const taskId of flaw.tasks) {
-      it(`${flaw.persona} on ${taskId}: loss >= ${flaw.threshold}, ${flaw.named.join('+')} >= ${flaw.share * 100}%`, async () => {
+/** What a persona loses against the reference on one seed, in total and per dimension. */
+async function lossOn(persona: string, taskId: string, seed: number, profile: string) {
+  const ref = (await run('reference', taskId, seed, profile)).result;
+  const other = (await run(persona, taskId, seed, profile)).result;
+  return {
+    where: `${persona} ${taskId}/${profile} seed ${seed}`,
+    ref,
+    other,
+    loss: ref.score - other.score,
+    perDim: lossPerDimension(ref, other),
+  };
+}
+
+describe.each(PROFILES)(
+  'each flaw persona loses at least its threshold, mostly in the named dimensions (%s)',
+  (profile) => {
+    for (const flaw of FLAWS) {
+      for (const taskId of flaw.tasks) {
+        it(`${flaw.persona} on ${taskId}/${profile}: loss >= ${flaw.threshold}, ${flaw.named.join('+')} >= ${flaw.share * 100}%`, async () => {
+          for (const seed of SEEDS) {
+            const { where, loss, perDim } = await lossOn(flaw.persona, taskId, seed, profile);
+            expect(loss, where).toBeGreaterThanOrEqual(flaw.threshold);
+            expect(sum(perDim, flaw.named) / loss, `${where}: named share`).toBeGreaterThanOrEqual(
+              flaw.share,
+            );
+          }
+        });
+      }
+    }
+
+    /*
+     * single-pass (T6) and default-page-size (T10): completeness alone is the dimension that measures missing
+     * rows, but the judge's formulas (docs/benchmark.md, section 8) make a >= 50 % completeness share
+     * impossible for a flaw that loses rows. Missing rows lower c = exact / (N + foreign), which scales
+     * correctness (30) and robustness, efficiency, data quality and observability (15 + 15 + 15 + 10), while
+     * completeness is only 15 * present / N. For a pure data loss (present = exact, no foreign rows, R <= R*)
+     * the loss is 100 * (1 - c) and completeness carries exactly 15 % of it, correctness 30 %. So these tests
+     * check the reading consistent with the arithmetic: the two dimensions that measure missing rows directly,
+     * completeness and correctness, carry >= 45 % of the data loss, and completeness loses something on every
+     * seed, on both profiles.
+     */
+    const EPS = 1e-4; // dimension points are rounded to 1e-6
+
+    it(`single-pass on T6_page_drift/${profile}: loss >= 5, completeness+correctness carry >= 45 %`, async () => {
+      const taskId = 'T6_page_drift';
+      for (const seed of SEEDS) {
+        const { where, loss, perDim } = await lossOn('single-pass', taskId, seed, profile);
+        expect(loss, where).toBeGreaterThanOrEqual(5);
+        expect(perDim.completeness, where).toBeGreaterThan(0);
+        expect(sum(perDim, ['completeness', 'correctness']) / loss, where).toBeGreaterThanOrEqual(0.45 - EPS);
+      }
+    });
+
+    /*
+     * default-page-size on T10 loses rows *and* wastes requests (50 requests against R* of about 11, 8 on the
+     * llm profile), so its loss is the data loss above plus an efficiency loss of 11-12.5 points. Measured on
+     * seeds 0..19, completeness+correctness carry 38.5-39.7 % of the total loss (19.0-28.3 % on llm, where
+     * fewer rows are lost), below 45 %, but 52.9 % of the loss outside efficiency (the data-loss part), and
+     * completeness+correctness+efficiency carry 64.7-65.8 % (74.8-83.1 % on llm).
+     */
+    it(`default-page-size on T10_constrained_budget/${profile}: loss >= 10, completeness+correctness carry >= 45 % of the data loss`, async () => {
+      const taskId = 'T10_constrained_budget';
+      for (const seed of SEEDS) {
+        const { where, ref, other, loss, perDim } = await lossOn('default-page-size', taskId, seed, profile);
+        expect(loss, where).toBeGreaterThanOrEqual(10);
+        expect(perDim.completeness, where).toBeGreaterThan(0);
+        expect(other.requests, where).toBeGreaterThan(ref.requests);
+        const dataLoss = loss - perDim.efficiency;
+        expect(sum(perDim, ['completeness', 'correctness']) / dataLoss, where).toBeGreaterThanOrEqual(
+          0.45 - EPS,
+        );
+        expect(
+          sum(perDim, ['completeness', 'correctness', 'efficiency']) / loss,
+          where,
+        ).toBeGreaterThanOrEqual(0.5);
+      }
+    });
+  },
+);
+
+describe.each(PROFILES)(
+  'judge property 5(a): the reference solver scores at least the single-pass persona (%s)',
+  (profile) => {
+    for (const taskId of TASK_IDS) {
+      it(`${taskId}/${profile}: reference >= single-pass on every seed`, async () => {
         for (const seed of SEEDS) {
-          const where = `${flaw.persona} ${taskId} seed ${seed}`;
-          const ref = await run('reference', taskId, seed);
-          const persona = await run(flaw.persona, taskId, seed);
-          const loss = ref.result.score - persona.result.score;
-          expect(loss, where).toBeGreaterThanOrEqual(flaw.threshold);
-          const named = sum(lossPerDimension(ref.result, persona.result), flaw.named);
-          expect(named / loss, `${where}: named share`).toBeGreaterThanOrEqual(flaw.share);
+          const where = `${taskId}/${profile} seed ${seed}`;
+          const ref = await run('reference', taskId, seed, profile);
+          const sp = await run('single-pass', taskId, seed, profile);
+          expect(ref.result.score, where).toBeGreaterThanOrEqual(sp.result.score);
+          if (taskId === 'T6_page_drift') expect(ref.result.score, where).toBeGreaterThan(sp.result.score);
         }
       });
     }
-  }
-
-  /*
-   * single-pass (T6) and default-page-size (T10): completeness alone is the dimension that measures missing
-   * rows, but the judge's formulas (docs/benchmark.md, section 8) make a >= 50 % completeness share
-   * impossible for a flaw that loses rows. Missing rows lower c = exact / (N + foreign), which scales
-   * correctness (30) and robustness, efficiency, data quality and observability (15 + 15 + 15 + 10), while
-   * completeness is only 15 * present / N. For a pure data loss (present = exact, no foreign rows, R <= R*)
-   * the loss is 100 * (1 - c) and completeness carries exactly 15 % of it, correctness 30 %. So these tests
-   * check the reading consistent with the arithmetic: the two dimensions that measure missing rows directly,
-   * completeness and correctness, carry >= 45 % of the data loss, and completeness loses something on every
-   * seed.
-   */
-  const EPS = 1e-4; // dimension points are rounded to 1e-6
-
-  it('single-pass on T6_page_drift: loss >= 5, completeness+correctness carry >= 45 %', async () => {
-    const taskId = 'T6_page_drift';
-    for (const seed of SEEDS) {
-      const where = `single-pass ${taskId} seed ${seed}`;
-      const ref = await run('reference', taskId, seed);
-      const sp = await run('single-pass', taskId, seed);
-      const loss = ref.result.score - sp.result.score;
-      expect(loss, where).toBeGreaterThanOrEqual(5);
-      const perDim = lossPerDimension(ref.result, sp.result);
-      expect(perDim.completeness, where).toBeGreaterThan(0);
-      expect(sum(perDim, ['completeness', 'correctness']) / loss, where).toBeGreaterThanOrEqual(0.45 - EPS);
-    }
-  });
-
-  /*
-   * default-page-size on T10 loses rows *and* wastes requests (50 requests against R* of about 11), so its
-   * loss is the data loss above plus an efficiency loss of about 12 points. Measured on seeds 0..19,
-   * completeness+correctness carry 38.5-39.7 % of the total loss (below 45 %), but >= 45 % of the loss outside
-   * efficiency (the data-loss part), and completeness+correctness+efficiency carry about 65 %.
-   */
-  it('default-page-size on T10_constrained_budget: loss >= 10, completeness+correctness carry >= 45 % of the data loss', async () => {
-    const taskId = 'T10_constrained_budget';
-    for (const seed of SEEDS) {
-      const where = `default-page-size ${taskId} seed ${seed}`;
-      const ref = await run('reference', taskId, seed);
-      const dps = await run('default-page-size', taskId, seed);
-      const loss = ref.result.score - dps.result.score;
-      expect(loss, where).toBeGreaterThanOrEqual(10);
-      const perDim = lossPerDimension(ref.result, dps.result);
-      expect(perDim.completeness, where).toBeGreaterThan(0);
-      expect(dps.result.requests, where).toBeGreaterThan(ref.result.requests);
-      const dataLoss = loss - perDim.efficiency;
-      expect(sum(perDim, ['completeness', 'correctness']) / dataLoss, where).toBeGreaterThanOrEqual(
-        0.45 - EPS,
-      );
-      expect(sum(perDim, ['completeness', 'correctness', 'efficiency']) / loss, where).toBeGreaterThanOrEqual(
-        0.5,
-      );
-    }
-  });
-});
-
-describe('judge property 5(a): the reference solver scores at least the single-pass persona', () => {
-  for (const taskId of TASK_IDS) {
-    it(`${taskId}: reference >= single-pass on every seed`, async () => {
-      for (const seed of SEEDS) {
-        const ref = await run('reference', taskId, seed);
-        const sp = await run('single-pass', taskId, seed);
-        expect(ref.result.score, `${taskId} seed ${seed}`).toBeGreaterThanOrEqual(sp.result.score);
-        if (taskId === 'T6_page_drift')
-          expect(ref.result.score, `${taskId} seed ${seed}`).toBeGreaterThan(sp.result.score);
-      }
-    });
-  }
-});
+  },
+);

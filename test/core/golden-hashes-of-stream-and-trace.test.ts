@@ -1,7 +1,7 @@
 /**
  * Golden hashes: the served stream (streamRow at every position) and the full trace of the reference solver
- * for a few (task, seed) pairs. Any unintended change to generation, placement, faults or the pipeline
- * changes one of these; an intended change must update them (and the benchmark version).
+ * for a few (task, profile, seed) triples. Any unintended change to generation, placement, faults or the
+ * pipeline changes one of these; an intended change must update them (and the benchmark version).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const GOLDEN = [
   {
     task: 'T2_multi_page',
+    profile: 'default',
     seed: 0,
     n: 2387,
     streamLength: 2387,
@@ -25,6 +26,7 @@ const GOLDEN = [
   },
   {
     task: 'T6_page_drift',
+    profile: 'default',
     seed: 3,
     n: 292,
     streamLength: 292,
@@ -35,6 +37,7 @@ const GOLDEN = [
   },
   {
     task: 'T7_totals_trap',
+    profile: 'default',
     seed: 1,
     n: 792,
     streamLength: 796,
@@ -45,6 +48,7 @@ const GOLDEN = [
   },
   {
     task: 'T9_adaptive_adversary',
+    profile: 'default',
     seed: 7,
     n: 717,
     streamLength: 793,
@@ -55,6 +59,7 @@ const GOLDEN = [
   },
   {
     task: 'T10_constrained_budget',
+    profile: 'default',
     seed: 2,
     n: 1463,
     streamLength: 1610,
@@ -63,12 +68,34 @@ const GOLDEN = [
     stream: '142162855a3b43714f32dba32d01b493cff72af6d54ad393f2bf1f4d532402d0',
     trace: '6c3a31e4932bc47bc20ff3b95e83eb54de03d33b08925c0908e1dd64c9713399',
   },
+  {
+    task: 'T6_page_drift',
+    profile: 'llm',
+    seed: 3,
+    n: 60,
+    streamLength: 60,
+    rStar: 23,
+    tStarMs: 2300,
+    stream: 'd336d36aefa698e21810f8b841621653de35b9e02e3663440ccdc6c9f6d7b951',
+    trace: '67e9e33e800fc387e5186a65f43b1b2c6bc90dda60ceedbaeb916dbfa8b06b1c',
+  },
+  {
+    task: 'T9_adaptive_adversary',
+    profile: 'llm',
+    seed: 7,
+    n: 148,
+    streamLength: 167,
+    rStar: 28,
+    tStarMs: 8800,
+    stream: '4acb143888905f7bab8caab028fad6401c65da8edbfe91f479536633c2b19ec3',
+    trace: '37e82818315cab713ca1600773d766bc0c8cc7c7e101e7a1d712837e7aee37c8',
+  },
 ] as const;
 
 describe('golden hashes', () => {
   for (const g of GOLDEN) {
-    it(`${g.task} seed ${g.seed}: served stream, reference plan and reference trace are unchanged`, async () => {
-      const inst = deriveInstance(catalog.resolve(g.task), g.seed);
+    it(`${g.task}/${g.profile} seed ${g.seed}: served stream, reference plan and reference trace are unchanged`, async () => {
+      const inst = deriveInstance(catalog.resolve(g.task, g.profile), g.seed);
       expect(inst.n).toBe(g.n);
       expect(inst.streamLength).toBe(g.streamLength);
       const lines: string[] = [];
@@ -76,7 +103,7 @@ describe('golden hashes', () => {
       expect(sha256(lines.join('\n'))).toBe(g.stream);
       const plan = referencePlan(inst);
       expect([plan.requests, plan.timeMs]).toEqual([g.rStar, g.tStarMs]);
-      const { episode } = await run('reference', g.task, g.seed);
+      const { episode } = await run('reference', g.task, g.seed, g.profile);
       expect(sha256(JSON.stringify(episode.api.trace))).toBe(g.trace);
     });
   }

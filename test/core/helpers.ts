@@ -9,11 +9,15 @@ import type { Agent } from '../../src/agents/types.js';
 import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
 import type { Episode } from '../../src/core/episode.js';
 import type { Dimension } from '../../src/core/judge/index.js';
+import { pageRows } from '../../src/core/row-format.js';
 import { loadTasks } from '../../src/env/task-catalog.js';
 
 export const catalog = loadTasks();
 export const registry = agents(catalog);
 export const TASK_IDS = catalog.ids;
+
+/** The size profiles every judge property is checked on (src/core/task-spec.ts, tasks/*.json). */
+export const PROFILES = ['default', 'llm'] as const;
 
 /**
  * The seeds of every seeded property ("on every seed" means every seed of this list). `npm test` checks a
@@ -79,11 +83,11 @@ export async function runAgent(a: Agent, taskId: string, seed: number, profile?:
   return { result, episode, calls };
 }
 
-/** The values of the 200 responses of fetch_page, in order. */
+/** The values of the 200 responses of fetch_page, in order, with their rows as row objects (pageRows). */
 export function servedPages(calls: readonly Call[]): Record<string, unknown>[] {
   return calls
     .filter((c) => c.name === 'fetch_page' && c.reply.value !== null && c.reply.value.status === 200)
-    .map((c) => c.reply.value as Record<string, unknown>);
+    .map((c) => ({ ...c.reply.value, rows: pageRows(c.reply.value!) }));
 }
 
 export const keyOf = (r: Record<string, unknown>): string =>
@@ -135,7 +139,7 @@ export function walkAllPages(ep: Episode): Walk {
       log.push({ page, status: v.status as number });
       if (v.status === 200) {
         pages = v.total_pages as number;
-        served.push(...(v.rows as Record<string, unknown>[]));
+        served.push(...pageRows(v));
         break;
       }
       if (v.status === 429) waitS = v.retry_after_s as number;

@@ -1,14 +1,14 @@
 /**
  * Judge property 7 (docs/benchmark.md, section 9): hostile submissions (bad JSONL lines, wrong types, huge or
  * non-finite numbers, non-object rows, unknown row_ids, 16 MiB of data) never crash the judge: data inside
- * the envelope is scored and counted in the breakdown; envelope errors are invalid-argument errors after
- * which the agent may submit again.
+ * the envelope is scored and counted in the breakdown, on every profile; envelope errors are invalid-argument
+ * errors after which the agent may submit again.
  */
 import { describe, expect, it } from 'vitest';
 import { Episode } from '../../src/core/episode.js';
 import { DIMENSIONS } from '../../src/core/judge/index.js';
 import { jsonBytes } from '../../src/core/submission.js';
-import { catalog, cleanRows, errorCode, okValue, walkAllPages } from './helpers.js';
+import { catalog, cleanRows, errorCode, okValue, PROFILES, walkAllPages } from './helpers.js';
 
 interface Breakdown {
   score: number;
@@ -17,8 +17,8 @@ interface Breakdown {
   evidence: Record<string, number | string>;
 }
 
-function fetched(taskId = 'T1_single_page', seed = 0) {
-  const ep = new Episode({ task: catalog.resolve(taskId), seed, episodeId: 'hostile' });
+function fetched(taskId = 'T1_single_page', seed = 0, profile = 'default') {
+  const ep = new Episode({ task: catalog.resolve(taskId, profile), seed, episodeId: 'hostile' });
   const walk = walkAllPages(ep);
   return { ep, ...walk, rows: cleanRows(walk.served) };
 }
@@ -41,9 +41,9 @@ function submit(ep: Episode, args: unknown): Breakdown {
   return b;
 }
 
-describe('hostile data inside the envelope is scored and counted', () => {
+describe.each(PROFILES)('hostile data inside the envelope is scored and counted (%s)', (profile) => {
   it('bad JSONL lines are malformed, an object without key fields is schema-invalid', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const n = rows.length;
     const bad = ['not json', '[1,2]', '42', 'null', '"a string"', '{"unterminated": '];
     const lines = [...rows.map((r) => JSON.stringify(r)), ...bad, '{"a":1}', '', '   '];
@@ -64,7 +64,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('non-object rows are malformed', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [null, 5, 'row', [], true, [rows[0]], ...rows], run_log: log });
     expect(b.evidence.malformed).toBe(6);
     expect(b.evidence.exact).toBe(rows.length);
@@ -72,7 +72,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('wrong field types make a row schema-invalid; a mistyped key field leaves it without a key', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.primaryValue = String(hostile[0]!.primaryValue); // key intact: present, not exact
     hostile[1]!.reporterCode = String(hostile[1]!.reporterCode); // key field mistyped: no key
@@ -87,7 +87,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('non-finite and huge numbers are schema-invalid and never make the score non-finite', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.qty = Number.NaN;
     hostile[1]!.netWgt = Number.POSITIVE_INFINITY;
@@ -114,7 +114,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('a huge but finite primaryValue wipes out data quality, and nothing else', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const hostile = rows.map((r) => ({ ...r }));
     hostile[0]!.primaryValue = 9e14;
     const b = submit(ep, { rows: hostile, run_log: log });
@@ -124,7 +124,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('unknown, malformed and non-string row_ids are malformed entries', () => {
-    const { ep, served, log } = fetched();
+    const { ep, served, log } = fetched('T1_single_page', 0, profile);
     const ids = served.map((r) => r.row_id);
     const hostile = [...ids, 'r999.0', 'x', 5, null, 'r1.99999', 'r0.0', {}, 'r1.0 ', 'R1.0'];
     const b = submit(ep, { row_ids: hostile, run_log: log });
@@ -134,7 +134,7 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('the same row twice is a duplicate, judged once', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [...rows, ...rows], run_log: log });
     expect(b.evidence.duplicates).toBe(rows.length);
     expect(b.evidence.exact).toBe(rows.length);
@@ -142,23 +142,24 @@ describe('hostile data inside the envelope is scored and counted', () => {
   });
 
   it('the agent’s is_total flag is not trusted: real rows flagged as totals still count, totals flagged real do not', () => {
-    const real = fetched('T7_totals_trap', 0);
+    const real = fetched('T7_totals_trap', 0, profile);
     const flagged = real.rows.map((r) => ({ ...r, is_total: true }));
     expect(submit(real.ep, { rows: flagged, run_log: real.log }).score).toBe(100);
 
-    const again = fetched('T7_totals_trap', 0);
+    const again = fetched('T7_totals_trap', 0, profile);
     const totals = again.served
       .filter((r) => r.is_total === true)
       .map(({ row_id: _id, ...r }) => ({ ...r, is_total: false }));
-    expect(totals).toHaveLength(4);
+    expect(totals.length).toBeGreaterThan(0);
+    expect(totals).toHaveLength(again.ep.inst.totals.length);
     const b = submit(again.ep, { rows: [...again.rows, ...totals], run_log: again.log });
-    expect(b.evidence.totals_kept).toBe(4);
+    expect(b.evidence.totals_kept).toBe(totals.length);
     expect(b.evidence.foreign).toBe(0);
     expect(b.score).toBeLessThan(100);
   });
 
   it('hostile run_log items are ignored or count as fabricated events, never crash', () => {
-    const { ep, rows, log } = fetched();
+    const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const junk = [
       null,
       5,

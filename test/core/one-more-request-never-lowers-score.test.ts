@@ -20,7 +20,8 @@ import { Episode } from '../../src/core/episode.js';
 import { deriveInstance } from '../../src/core/instance.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import { MAX_PASSES, RETRY_CAP } from '../../src/core/policy.js';
-import { catalog, keyOf, okValue, SEEDS, TASK_IDS } from './helpers.js';
+import { pageRows } from '../../src/core/row-format.js';
+import { catalog, keyOf, okValue, PROFILES, SEEDS, TASK_IDS } from './helpers.js';
 
 type Order = 'ascending' | 'descending';
 
@@ -31,8 +32,8 @@ interface Prefix {
 }
 
 /** Runs the honest policy for at most `m` requests, then submits what it holds. */
-function prefixAgent(taskId: string, seed: number, m: number, order: Order): Prefix {
-  const task = catalog.resolve(taskId);
+function prefixAgent(taskId: string, profile: string, seed: number, m: number, order: Order): Prefix {
+  const task = catalog.resolve(taskId, profile);
   const ep = new Episode({ task, seed, episodeId: 'prefix' });
   const size = task.max_page_size;
   const rows = new Map<string, Record<string, unknown>>();
@@ -54,7 +55,7 @@ function prefixAgent(taskId: string, seed: number, m: number, order: Order): Pre
       if (status === 200) {
         totalPages = v.total_pages as number;
         totalRows = v.total_rows as number;
-        for (const row of v.rows as Record<string, unknown>[]) {
+        for (const row of pageRows(v)) {
           if (row.is_total === true) continue;
           const { row_id: _id, ...fields } = row;
           if (!rows.has(keyOf(fields))) rows.set(keyOf(fields), fields);
@@ -85,28 +86,31 @@ function prefixAgent(taskId: string, seed: number, m: number, order: Order): Pre
 
 const MULTI_REQUEST_TASKS = TASK_IDS.filter((t) => t !== 'T1_single_page');
 
-describe('one more request that serves a new real key never lowers the score', () => {
-  for (const taskId of MULTI_REQUEST_TASKS) {
-    for (const order of ['ascending', 'descending'] as const) {
-      it(`${taskId}, pages ${order}: score(m + 1) >= score(m) for every m < R* on every seed`, () => {
-        for (const seed of SEEDS) {
-          const rStar = referencePlan(deriveInstance(catalog.resolve(taskId), seed)).requests;
-          let compared = 0;
-          let prev = prefixAgent(taskId, seed, 0, order);
-          for (let m = 0; m < rStar; m++) {
-            const next = prefixAgent(taskId, seed, m + 1, order);
-            const where = `${taskId} ${order} seed ${seed} m ${m}: ${prev.score} -> ${next.score}`;
-            if (prev.requests < m) break; // the policy finished in fewer requests (possible in descending order)
-            if (next.requests === m + 1 && next.servedReal > prev.servedReal) {
-              expect(next.score, where).toBeGreaterThanOrEqual(prev.score);
-              compared += 1;
+describe.each(PROFILES)(
+  'one more request that serves a new real key never lowers the score (%s)',
+  (profile) => {
+    for (const taskId of MULTI_REQUEST_TASKS) {
+      for (const order of ['ascending', 'descending'] as const) {
+        it(`${taskId}/${profile}, pages ${order}: score(m + 1) >= score(m) for every m < R* on every seed`, () => {
+          for (const seed of SEEDS) {
+            const rStar = referencePlan(deriveInstance(catalog.resolve(taskId, profile), seed)).requests;
+            let compared = 0;
+            let prev = prefixAgent(taskId, profile, seed, 0, order);
+            for (let m = 0; m < rStar; m++) {
+              const next = prefixAgent(taskId, profile, seed, m + 1, order);
+              const where = `${taskId}/${profile} ${order} seed ${seed} m ${m}: ${prev.score} -> ${next.score}`;
+              if (prev.requests < m) break; // the policy finished in fewer requests (possible in descending order)
+              if (next.requests === m + 1 && next.servedReal > prev.servedReal) {
+                expect(next.score, where).toBeGreaterThanOrEqual(prev.score);
+                compared += 1;
+              }
+              prev = next;
             }
-            prev = next;
+            // Not vacuous: at least one step per page of the first pass served new keys.
+            expect(compared, `${taskId}/${profile} ${order} seed ${seed}`).toBeGreaterThanOrEqual(2);
           }
-          // Not vacuous: at least one step per page of the first pass served new keys.
-          expect(compared, `${taskId} ${order} seed ${seed}`).toBeGreaterThanOrEqual(2);
-        }
-      });
+        });
+      }
     }
-  }
-});
+  },
+);

@@ -1,5 +1,5 @@
 /**
- * Judge property 6 (docs/benchmark.md, section 9) / determinism: the same task, seed and calls give
+ * Judge property 6 (docs/benchmark.md, section 9) / determinism: the same task, profile, seed and calls give
  * byte-identical tool results (all but episode_id) and the same score in another process, and when episodes
  * run interleaved in one process.
  */
@@ -27,8 +27,8 @@ describe('determinism', () => {
     expect(child.status, child.stderr).toBe(0);
     const theirs = JSON.parse(child.stdout) as Transcript[];
     const ours: Transcript[] = [];
-    for (const [agent, taskId, seed] of TRANSCRIPT_CASES)
-      ours.push(await transcript(catalog, agent, taskId, seed));
+    for (const [agent, taskId, seed, profile] of TRANSCRIPT_CASES)
+      ours.push(await transcript(catalog, agent, taskId, seed, profile));
     expect(theirs).toHaveLength(TRANSCRIPT_CASES.length);
     expect(theirs).toEqual(ours);
     // The personas really differ from the reference, so equal scores are not trivially 100.
@@ -39,10 +39,12 @@ describe('determinism', () => {
 
   it('episodes interleaved in one process give the same transcripts as episodes run alone', async () => {
     const alone: Transcript[] = [];
-    for (const [agent, taskId, seed] of TRANSCRIPT_CASES)
-      alone.push(await transcript(catalog, agent, taskId, seed));
+    for (const [agent, taskId, seed, profile] of TRANSCRIPT_CASES)
+      alone.push(await transcript(catalog, agent, taskId, seed, profile));
     const interleaved = await Promise.all(
-      TRANSCRIPT_CASES.map(([agent, taskId, seed], i) => transcript(catalog, agent, taskId, seed, i + 1)),
+      TRANSCRIPT_CASES.map(([agent, taskId, seed, profile], i) =>
+        transcript(catalog, agent, taskId, seed, profile, i + 1),
+      ),
     );
     expect(interleaved).toEqual(alone);
   });

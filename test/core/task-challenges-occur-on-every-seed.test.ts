@@ -1,13 +1,21 @@
 /**
- * Each task's challenge really occurs on every seed (SEEDS in helpers.ts): what the task file promises is
- * what the API serves, seen through the reference solver's replies and the server's own trace.
+ * Each task's challenge really occurs on every seed (SEEDS in helpers.ts), on every profile: what the task
+ * file promises is what the API serves, seen through the reference solver's replies and the server's own
+ * trace.
  */
 import { describe, expect, it } from 'vitest';
 import { sourceAt, truthCents, truthRow } from '../../src/core/dataset.js';
 import { deriveInstance, type Instance } from '../../src/core/instance.js';
-import { catalog, keyOf, run, SEEDS, servedPages, SWEEP_SEEDS } from './helpers.js';
-
-const inst = (taskId: string, seed: number): Instance => deriveInstance(catalog.resolve(taskId), seed);
+import {
+  catalog,
+  keyOf,
+  PROFILES,
+  run as runIn,
+  SEEDS,
+  servedPages,
+  SWEEP_SEEDS,
+  TASK_IDS,
+} from './helpers.js';
 
 const count = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length;
 
@@ -31,7 +39,20 @@ function repeats(pages: readonly Record<string, unknown>[]): { inPage: number; a
   return { inPage, acrossPages };
 }
 
-describe('each task’s challenge occurs on every seed', () => {
+describe.each(PROFILES)('each task’s challenge occurs on every seed (%s)', (profile) => {
+  const inst = (taskId: string, seed: number): Instance =>
+    deriveInstance(catalog.resolve(taskId, profile), seed);
+  const run = (agent: string, taskId: string, seed: number) => runIn(agent, taskId, seed, profile);
+
+  it('every multi-page task has at least 4 pages at the largest page size (T9: 10)', () => {
+    for (const taskId of TASK_IDS.filter((t) => t !== 'T1_single_page')) {
+      for (const seed of SEEDS) {
+        const floor = taskId === 'T9_adaptive_adversary' ? 10 : 4;
+        expect(inst(taskId, seed).maxSizePages, `${taskId} seed ${seed}`).toBeGreaterThanOrEqual(floor);
+      }
+    }
+  });
+
   it('T1: one page holds everything; T2: at least 4 pages must be walked', async () => {
     for (const seed of SEEDS) {
       expect(inst('T1_single_page', seed).maxSizePages).toBe(1);
@@ -104,21 +125,22 @@ describe('each task’s challenge occurs on every seed', () => {
     }
   });
 
-  it('T7 serves 4 is_total rows whose sums equal the sums of their blocks of real rows', async () => {
+  it('T7 serves a subtotal after every `every` real rows and a grand total, each the sum of its block', async () => {
     for (const seed of SEEDS) {
       const { calls, episode } = await run('reference', 'T7_totals_trap', seed);
       const i = episode.inst;
+      const every = i.task.faults.totals!.every;
       const totals = servedPages(calls).flatMap((p) =>
         (p.rows as Record<string, unknown>[]).filter((r) => r.is_total === true),
       );
-      expect(totals.length, `seed ${seed}`).toBe(4);
-      // A subtotal after every 250 real rows, then the grand total of all N.
-      const blocks = [
-        [0, 249],
-        [250, 499],
-        [500, 749],
-        [0, i.n - 1],
-      ];
+      // A subtotal after every `every` real rows (at least one), then the grand total of all N.
+      const blocks = Array.from({ length: Math.floor(i.n / every) }, (_, t) => [
+        t * every,
+        (t + 1) * every - 1,
+      ]);
+      blocks.push([0, i.n - 1]);
+      expect(blocks.length, `seed ${seed}`).toBeGreaterThanOrEqual(2);
+      expect(totals.length, `seed ${seed}`).toBe(blocks.length);
       totals.forEach((t, k) => {
         const [lo, hi] = blocks[k]!;
         let cents = 0;
@@ -160,10 +182,11 @@ describe('each task’s challenge occurs on every seed', () => {
       const { episode } = await run('reference', 'T9_adaptive_adversary', seed);
       const i = episode.inst;
       const trace = episode.api.trace;
+      const esc = i.task.faults.escalation!;
       expect(
         count(trace, (e) => e.kind === 'rate_limit' || e.kind === 'server_error'),
         `seed ${seed}`,
-      ).toBe(6);
+      ).toBe(esc.rate_limit_count + esc.server_error_count);
       // Replay progress (distinct real rows served / N) as it stood before each request.
       const seen = new Uint8Array(i.n);
       let distinct = 0;
@@ -204,12 +227,14 @@ describe('each task’s challenge occurs on every seed', () => {
     const lateRate = late.faults / late.requests;
     expect(late.requests).toBeGreaterThan(0);
     // Measured on seeds 0..19: 16 faults in 384 requests below progress 0.5 (4.2 %), 104 in 538 at or
-    // above it (19.3 %).
+    // above it (19.3 %); on the llm profile 10 in 233 (4.3 %) and 70 in 337 (20.8 %).
     expect(lateRate).toBeGreaterThan(3 * earlyRate);
   });
 
   it('T10: the default page size cannot finish within the budget of 50; it runs into 402s', async () => {
-    for (const seed of SEEDS) {
+    // The fault rates are pooled over seeds, so this test always takes the sweep's 20 (a sample of four is
+    // too few for a rate; 20 reference episodes of T9 are cheap).
+    for (const seed of SWEEP_SEEDS) {
       const i = inst('T10_constrained_budget', seed);
       expect(i.task.request_budget).toBe(50);
       expect(Math.ceil(i.streamLength / i.task.default_page_size), `seed ${seed}`).toBeGreaterThan(50);

@@ -86,6 +86,24 @@ describe('every shipped task file loads', () => {
   });
 });
 
+describe('a profile replaces the fields it gives', () => {
+  it('sizes, description and row format; a fault kind it gives replaces that kind whole, the others stay', () => {
+    const catalog = loadTasks();
+    const t9 = catalog.resolve('T9_adaptive_adversary');
+    const t9llm = catalog.resolve('T9_adaptive_adversary', 'llm');
+    expect(t9.row_format).toBe('objects');
+    expect(t9llm.row_format).toBe('columns');
+    expect(t9llm.description).not.toBe(t9.description);
+    expect(t9llm.max_page_size).toBeLessThan(t9.max_page_size);
+    expect(t9llm.faults.escalation).not.toEqual(t9.faults.escalation);
+    expect(t9llm.faults.duplicates).toEqual(t9.faults.duplicates);
+    expect(t9llm.faults.totals).toEqual(t9.faults.totals);
+    expect(t9llm.request_budget).toBe(t9.request_budget);
+    expect(t9llm.profile).toBe('llm');
+    expect(t9.profile).toBe('default');
+  });
+});
+
 describe('an invalid task file fails with a message naming the file, the field and the problem', () => {
   it('bad JSON', () => {
     const e = rejection('T4_rate_limit_429.json', '{ "id": "T4_rate_limit_429", ');
@@ -143,6 +161,27 @@ describe('an invalid task file fails with a message naming the file, the field a
   it('a problem inside a size profile names the profile', () => {
     const e = rejection('T4_rate_limit_429.json', t4With('profiles.llm.min_pages', 40));
     expect(e.field).toBe('profiles.llm.min_pages');
+  });
+
+  it('a field a profile cannot set, and a bad row_format, name the profile', () => {
+    const title = rejection('T4_rate_limit_429.json', t4With('profiles.llm.title', 'Other'));
+    expect(title.field).toBe('profiles.llm');
+    expect(title.message).toContain('title');
+    const format = rejection('T4_rate_limit_429.json', t4With('profiles.llm.row_format', 'rows'));
+    expect(format.field).toBe('profiles.llm.row_format');
+  });
+
+  it("a profile's own faults and budget are checked like the task's, naming the profile", () => {
+    const rateLimit = { count: 30, max_consecutive: 2, retry_after_s: { min: 1, max: 3 } };
+    const faults = rejection(
+      'T4_rate_limit_429.json',
+      t4With('profiles.llm.faults', { rate_limit: rateLimit }),
+    );
+    expect(faults.field).toBe('profiles.llm.faults.rate_limit.count');
+    expect(faults.problem).toMatch(/30 faults do not fit/);
+    const budget = rejection('T4_rate_limit_429.json', t4With('profiles.llm.request_budget', 14));
+    expect(budget.field).toBe('profiles.llm.request_budget');
+    expect(budget.problem).toMatch(/80%|cannot finish/);
   });
 
   it('a file name that does not match the id', () => {

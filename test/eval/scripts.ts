@@ -3,6 +3,7 @@
  * observation and every tool reply) and decide the next tool call from it, as a model would. Nothing is
  * canned: each answer depends on what the environment replied.
  */
+import { pageRows } from '../../src/core/row-format.js';
 import type { Script, Turn, WireMessage } from './fake-provider.js';
 
 type Json = Record<string, unknown>;
@@ -38,12 +39,7 @@ export function readConversation(messages: readonly WireMessage[]): { info: Json
 }
 
 /** A page's rows as objects, whether they come as objects or as arrays under a `columns` header. */
-export function rowsOf(page: Json): Json[] {
-  const rows = page.rows as unknown[];
-  const columns = page.columns;
-  if (!Array.isArray(columns)) return rows as Json[];
-  return rows.map((r) => Object.fromEntries(columns.map((c: string, i) => [c, (r as unknown[])[i]])));
-}
+export const rowsOf = (page: Json): Json[] => pageRows(page);
 
 const call = (name: string, args: Json): Turn => ({ calls: [{ name, arguments: JSON.stringify(args) }] });
 

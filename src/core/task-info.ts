@@ -1,0 +1,277 @@
+/**
+ * get_task_info's value, named and typed: the task's own fields (the same for every episode of a resolved
+ * task), the episode's, and its counters. `TaskInfoText` writes its JSON text with the task's fields
+ * serialised once, which a server that runs many episodes of a task keeps per task.
+ */
+import { COLUMNS, type FieldType, PRIMARY_KEY, ROW_SCHEMA } from './dataset.js';
+import type { Query } from './instance.js';
+import type { RowFormat } from './row-format.js';
+import type { ResolvedTask } from './task-spec.js';
+import { FORMATS, RULES } from './tools.js';
+import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
+
+export interface TaskQuery {
+  readonly reporterCode: number;
+  readonly reporterISO: string;
+  readonly partnerCode: number;
+  readonly partnerISO: string;
+  readonly year: number;
+  readonly hs_chapter: string;
+  readonly freqCode: 'M';
+  readonly flowCodes: readonly ['M', 'X'];
+}
+
+export interface TaskConstraints {
+  readonly request_budget: number;
+  readonly requests_used: number;
+  readonly requests_remaining: number;
+  readonly default_page_size: number;
+  readonly max_page_size: number;
+  /** The locked page size, null before the first valid fetch_page. */
+  readonly page_size_locked: number | null;
+  readonly latency_ms: number;
+  readonly max_wait_s: number;
+  readonly max_steps: number;
+  readonly steps_used: number;
+  readonly max_submission_bytes: number;
+}
+
+/** The fields of get_task_info that depend on the task alone (frozen: shared by its episodes). */
+export interface TaskFields {
+  readonly title: string;
+  readonly challenge: string;
+  readonly description: string;
+  readonly instructions: string;
+  readonly primary_key: readonly string[];
+  readonly row_schema: ReadonlyArray<{ readonly name: string; readonly type: FieldType }>;
+  readonly columns: readonly string[];
+  readonly rules: typeof RULES;
+  readonly formats: typeof FORMATS;
+}
+
+/** A type (not an interface) so that it is a Record<string, unknown>, as tool values are. */
+export type TaskInfo = {
+  readonly task_id: string;
+  readonly episode_id: string;
+  readonly seed: number;
+  readonly profile: string;
+  readonly benchmark_version: string;
+  readonly judge_version: string;
+  readonly task_hash: string;
+  readonly seed_salt_hash: string | null;
+  readonly title: string;
+  readonly challenge: string;
+  readonly description: string;
+  readonly instructions: string;
+  readonly query: TaskQuery;
+  readonly primary_key: readonly string[];
+  readonly row_schema: TaskFields['row_schema'];
+  readonly row_format: RowFormat;
+  /** Only with row_format "columns": the order of each row's values. */
+  readonly columns?: readonly string[];
+  readonly constraints: TaskConstraints;
+  readonly rules: typeof RULES;
+  readonly formats: typeof FORMATS;
+};
+
+/** What get_task_info reports of an episode at the time of the call. */
+export interface EpisodeFacts {
+  readonly episodeId: string;
+  readonly seed: number;
+  readonly saltHash: string | null;
+  readonly query: Query;
+  readonly rowFormat: RowFormat;
+  readonly requestsUsed: number;
+  readonly requestsRemaining: number;
+  readonly pageSizeLocked: number | null;
+  readonly stepsUsed: number;
+}
+
+export function taskFields(t: ResolvedTask): TaskFields {
+  return Object.freeze({
+    title: t.title,
+    challenge: t.challenge,
+    description: t.description,
+    instructions: t.instructions,
+    primary_key: Object.freeze([...PRIMARY_KEY]),
+    row_schema: Object.freeze(ROW_SCHEMA.map((f) => Object.freeze({ name: f.name, type: f.type }))),
+    columns: COLUMNS,
+    rules: RULES,
+    formats: FORMATS,
+  });
+}
+
+/** get_task_info's value. `fields` are taskFields(t) (passed when the caller keeps them). */
+export function taskInfo(t: ResolvedTask, e: EpisodeFacts, fields: TaskFields = taskFields(t)): TaskInfo {
+  const q = e.query;
+  return {
+    task_id: t.id,
+    episode_id: e.episodeId,
+    seed: e.seed,
+    profile: t.profile,
+    benchmark_version: BENCHMARK_VERSION,
+    judge_version: JUDGE_VERSION,
+    task_hash: t.task_hash,
+    seed_salt_hash: e.saltHash,
+    title: fields.title,
+    challenge: fields.challenge,
+    description: fields.description,
+    instructions: fields.instructions,
+    query: {
+      reporterCode: q.reporter.code,
+      reporterISO: q.reporter.iso,
+      partnerCode: q.partner.code,
+      partnerISO: q.partner.iso,
+      year: q.year,
+      hs_chapter: q.hsChapter,
+      freqCode: 'M',
+      flowCodes: ['M', 'X'],
+    },
+    primary_key: fields.primary_key,
+    row_schema: fields.row_schema,
+    row_format: e.rowFormat,
+    ...(e.rowFormat === 'columns' ? { columns: fields.columns } : {}),
+    constraints: {
+      request_budget: t.request_budget,
+      requests_used: e.requestsUsed,
+      requests_remaining: e.requestsRemaining,
+      default_page_size: t.default_page_size,
+      max_page_size: t.max_page_size,
+      page_size_locked: e.pageSizeLocked,
+      latency_ms: t.latency_ms,
+      max_wait_s: t.max_wait_s,
+      max_steps: t.max_steps,
+      steps_used: e.stepsUsed,
+      max_submission_bytes: t.max_submission_bytes,
+    },
+    rules: fields.rules,
+    formats: fields.formats,
+  };
+}
+
+const json = JSON.stringify;
+/** What JSON.stringify writes for a finite number or null (every number here is an integer). */
+const num = (v: number | null): string => (v === null ? 'null' : String(v));
+/** JSON.stringify(text) without its outer quotes: text as it appears inside a JSON string. */
+const escapeBody = (text: string): string => JSON.stringify(text).slice(1, -1);
+const same = (text: string): string => text;
+/** escapeBody of a string value's JSON; quick for the usual codes and ids (letters, digits, '-', '_', '.'). */
+const PLAIN = /^"[\w.-]*"$/;
+const escapeValue = (jsonText: string): string =>
+  PLAIN.test(jsonText) ? `\\"${jsonText.slice(1, -1)}\\"` : escapeBody(jsonText);
+
+/** The task's text between the episode's values in get_task_info's JSON, by what follows each piece. */
+interface FixedTexts {
+  readonly episodeId: string;
+  readonly seed: string;
+  readonly saltHash: string;
+  readonly reporterCode: string;
+  readonly reporterISO: string;
+  readonly partnerCode: string;
+  readonly partnerISO: string;
+  readonly year: string;
+  readonly hsChapter: string;
+  readonly rowFormat: string;
+  readonly columns: string;
+  readonly requestsUsed: string;
+  readonly requestsRemaining: string;
+  readonly pageSizeLocked: string;
+  readonly stepsUsed: string;
+  readonly end: string;
+}
+
+/**
+ * get_task_info's JSON text for the episodes of one task, written from the episode's facts without
+ * building the value: the task's text is serialised (and escaped) once, in the constructor.
+ * `json(facts)` is byte-identical to `JSON.stringify(taskInfo(task, facts))` and `escapedJson(facts)` to
+ * `JSON.stringify` of that text (tested); a server keeps one per task.
+ */
+export class TaskInfoText {
+  readonly fields: TaskFields;
+  private readonly raw: FixedTexts;
+  private readonly escaped: FixedTexts;
+
+  constructor(task: ResolvedTask) {
+    const t = task;
+    const f = (this.fields = taskFields(t));
+    this.raw = {
+      episodeId: `{"task_id":${json(t.id)},"episode_id":`,
+      seed: ',"seed":',
+      saltHash:
+        `,"profile":${json(t.profile)},"benchmark_version":${json(BENCHMARK_VERSION)},` +
+        `"judge_version":${json(JUDGE_VERSION)},"task_hash":${json(t.task_hash)},"seed_salt_hash":`,
+      reporterCode:
+        `,"title":${json(f.title)},"challenge":${json(f.challenge)},"description":${json(f.description)},` +
+        `"instructions":${json(f.instructions)},"query":{"reporterCode":`,
+      reporterISO: ',"reporterISO":',
+      partnerCode: ',"partnerCode":',
+      partnerISO: ',"partnerISO":',
+      year: ',"year":',
+      hsChapter: ',"hs_chapter":',
+      rowFormat:
+        `,"freqCode":"M","flowCodes":["M","X"]},"primary_key":${json(f.primary_key)},` +
+        `"row_schema":${json(f.row_schema)},"row_format":`,
+      columns: `,"columns":${json(f.columns)}`,
+      requestsUsed: `,"constraints":{"request_budget":${num(t.request_budget)},"requests_used":`,
+      requestsRemaining: ',"requests_remaining":',
+      pageSizeLocked:
+        `,"default_page_size":${num(t.default_page_size)},"max_page_size":${num(t.max_page_size)},` +
+        '"page_size_locked":',
+      stepsUsed:
+        `,"latency_ms":${num(t.latency_ms)},"max_wait_s":${num(t.max_wait_s)},` +
+        `"max_steps":${num(t.max_steps)},"steps_used":`,
+      end:
+        `,"max_submission_bytes":${num(t.max_submission_bytes)}},"rules":${json(f.rules)},` +
+        `"formats":${json(f.formats)}}`,
+    };
+    this.escaped = Object.fromEntries(
+      Object.entries(this.raw).map(([k, v]) => [k, escapeBody(v)]),
+    ) as unknown as FixedTexts;
+  }
+
+  json(e: EpisodeFacts): string {
+    return write(this.raw, e, same);
+  }
+
+  /** JSON.stringify(json(e)). */
+  escapedJson(e: EpisodeFacts): string {
+    return `"${write(this.escaped, e, escapeValue)}"`;
+  }
+}
+
+/** The text, with each fixed piece from `p` and each string value's JSON passed through `s`. */
+function write(p: FixedTexts, e: EpisodeFacts, s: (text: string) => string): string {
+  const q = e.query;
+  return (
+    p.episodeId +
+    s(json(e.episodeId)) +
+    p.seed +
+    num(e.seed) +
+    p.saltHash +
+    (e.saltHash === null ? 'null' : s(json(e.saltHash))) +
+    p.reporterCode +
+    num(q.reporter.code) +
+    p.reporterISO +
+    s(json(q.reporter.iso)) +
+    p.partnerCode +
+    num(q.partner.code) +
+    p.partnerISO +
+    s(json(q.partner.iso)) +
+    p.year +
+    num(q.year) +
+    p.hsChapter +
+    s(json(q.hsChapter)) +
+    p.rowFormat +
+    s(json(e.rowFormat)) +
+    (e.rowFormat === 'columns' ? p.columns : '') +
+    p.requestsUsed +
+    num(e.requestsUsed) +
+    p.requestsRemaining +
+    num(e.requestsRemaining) +
+    p.pageSizeLocked +
+    num(e.pageSizeLocked) +
+    p.stepsUsed +
+    num(e.stepsUsed) +
+    p.end
+  );
+}
