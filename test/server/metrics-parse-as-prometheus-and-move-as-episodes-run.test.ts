@@ -93,7 +93,8 @@ it('GET /metrics parses as Prometheus text, and its counters move as episodes ru
     value(before, 'comtradebench_faults_served_total', { kind: 'rate_limit' }) + 2,
   );
   expect(value(mid, 'comtradebench_faults_served_total', { kind: 'window' })).toBe(0);
-  const state = (await call(app, 'GET', `/state?episode_id=${http.episodeId}`)).body;
+  const state = (await call(app, 'GET', `/state?episode_id=${http.episodeId}`, undefined, http.episode!.auth))
+    .body;
   const fetches = state.step_count - 2; // get_task_info and submit_results are the other two calls
   expect(value(mid, 'comtradebench_tool_calls_total', { tool: 'fetch_page', result: 'ok' })).toBe(
     value(before, 'comtradebench_tool_calls_total', { tool: 'fetch_page', result: 'ok' }) + fetches,

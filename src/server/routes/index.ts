@@ -30,7 +30,8 @@ const indexRoutes: FastifyPluginAsync = async (app) => {
     description: meta.description,
     endpoints: endpointIndex(web, metrics),
   };
-  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+  // Public (answered without API_KEY, src/server/plugins/api-key.ts): it holds no episode and no data.
+  app.get('/', { schema: { hide: true }, config: { public: true } }, async (_req, reply) =>
     web ? reply.redirect('web/', 307) : index,
   );
 };

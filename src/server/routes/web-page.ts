@@ -16,6 +16,11 @@ export const WEB_ASSETS_DIR = fileURLToPath(new URL('../web/', import.meta.url))
 const webPage: FastifyPluginAsync = async (app) => {
   if (!existsSync(`${WEB_ASSETS_DIR}index.html`))
     throw new Error(`the /web page's files are missing from ${WEB_ASSETS_DIR}; run npm run build`);
+  // The page's files are public (answered without API_KEY, src/server/plugins/api-key.ts): they hold no
+  // episode and no data. Every route of this plugin, @fastify/static's included, is marked so.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, public: true };
+  });
   app.get('/web', { schema: { hide: true } }, async (_req, reply) => reply.redirect('web/', 307));
   await app.register(fastifyStatic, {
     root: WEB_ASSETS_DIR,

@@ -1,44 +1,30 @@
 /**
- * The /web page's episode (ENABLE_WEB_INTERFACE=true; the page itself is src/server/routes/web-page.ts): one
- * shared web episode driven by POST /web/reset, POST /web/step and GET /web/state, like upstream's JSON
- * routes for custom UIs (docs/protocol.md, /web). The web episode is an ordinary HTTP episode (same
- * capacity, reaper and rules).
+ * The /web page's JSON routes (ENABLE_WEB_INTERFACE=true; the page's files are src/server/routes/web-page.ts,
+ * the Hugging Face Space opens it through base_path: /web), like upstream's for custom UIs
+ * (docs/protocol.md, /web). Every visitor drives their own episode: POST /web/reset hands out the
+ * episode's token (episode_token, x-episode-token), which POST /web/step and GET /web/state need as
+ * X-Episode-Token, exactly as POST /reset, /step and /state do (the same handlers,
+ * src/server/routes/http.ts). A web episode is an ordinary HTTP episode: the same capacity, per-client
+ * caps, short idle timeout and DELETE /episodes/:id. The page itself is public (open without API_KEY);
+ * its JSON routes are API routes.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { BenchError } from '../../core/errors.js';
 import type { StepResult } from '../../env/environment.js';
-import { parseEnvelope } from '../../env/schemas.js';
-import type { Session } from '../../env/sessions.js';
 import { environmentMetadata } from '../metadata.js';
-import { stepRequestEnvelope } from '../wire/envelopes.js';
 import { stepJson } from '../wire/step.js';
-import { stepEpisode } from './http.js';
+import { requestedEpisode, resetEpisode, sendReset, stepRequest } from './http.js';
 
 const sendStep = (reply: FastifyReply, r: StepResult): FastifyReply =>
   reply.type('application/json; charset=utf-8').send(stepJson(r));
 
 const webRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app;
-  let current: string | null = null;
-  const episode = (): Session => {
-    if (current === null)
-      throw new BenchError('CB_ERR_NOT_RESET', { reset_with: 'the Reset button, POST /web/reset' });
-    return store.httpEpisode(current);
-  };
   const metadata = environmentMetadata();
 
   app.get('/web/metadata', async () => metadata);
-  app.post('/web/reset', async (req, reply) => {
-    if (current !== null) store.close(current);
-    const { session, result } = store.httpReset(req.body ?? {});
-    current = session.id;
-    return sendStep(reply, result);
-  });
-  app.post('/web/step', async (req, reply) => {
-    const { action } = parseEnvelope(stepRequestEnvelope, req.body);
-    return sendStep(reply, stepEpisode(store, episode(), action));
-  });
-  app.get('/web/state', async () => episode().env.state());
+  app.post('/web/reset', async (req, reply) => sendReset(reply, resetEpisode(store, req)));
+  app.post('/web/step', async (req, reply) => sendStep(reply, stepRequest(store, req)));
+  app.get('/web/state', async (req) => requestedEpisode(store, req).env.state());
 };
 
 export default webRoutes;
