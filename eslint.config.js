@@ -29,6 +29,7 @@ export default tseslint.config(
           'clearInterval',
           'matchMedia',
           'getSelection',
+          'sessionStorage',
         ].map((g) => [g, 'readonly']),
       ),
     },

@@ -10,8 +10,18 @@ export class ApiError extends Error {
   }
 }
 
+const KEY = 'comtradebench_api_key';
+
+/** The server's API key, when it has one (API_KEY) and the visitor gave it; kept for this tab only. */
+export const apiKey = {
+  get: () => sessionStorage.getItem(KEY),
+  set: (key) => sessionStorage.setItem(KEY, key),
+};
+
 async function request(url, { method = 'GET', body, token } = {}) {
   const headers = {};
+  const key = apiKey.get();
+  if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['x-episode-token'] = token;
   const res = await fetch(url, {
@@ -28,6 +38,7 @@ async function request(url, { method = 'GET', body, token } = {}) {
   }
   if (!res.ok) {
     const e = json?.error;
+    if (e?.code === 'CB_ERR_UNAUTHORIZED') onUnauthorized();
     throw new ApiError(
       res.status,
       e?.code ?? `HTTP ${res.status}`,
@@ -36,6 +47,12 @@ async function request(url, { method = 'GET', body, token } = {}) {
   }
   return { json, res };
 }
+
+let onUnauthorized = () => undefined;
+/** What to do when the server asks for its API key (the page shows a field for it). */
+export const whenUnauthorized = (f) => {
+  onUnauthorized = f;
+};
 
 /** The server's root (where /ws, /mcp and /docs are), as an absolute URL ending in /. */
 export const serverRoot = () => new URL('../', document.baseURI).href;

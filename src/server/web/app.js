@@ -26,6 +26,14 @@ const board = new LeaderboardTable($('lb'), $('lb-note'));
 // ---------------------------------------------------------------- setup
 
 async function init() {
+  api.whenUnauthorized(() => {
+    $('key-box').hidden = false;
+  });
+  $('key-box').addEventListener('submit', (e) => {
+    e.preventDefault();
+    api.apiKey.set($('api-key').value.trim());
+    location.reload();
+  });
   try {
     tasks = await api.getTasks();
   } catch (e) {
@@ -39,11 +47,15 @@ async function init() {
   if (/^\d+$/.test(fromHash.get('seed') ?? '')) $('seed').value = fromHash.get('seed');
   select.addEventListener('change', describeTask);
   $('profile').addEventListener('change', describeTask);
-  $('seed').addEventListener('input', describeAgentEpisode);
+  $('seed').addEventListener('input', () => {
+    describeAgentEpisode();
+    drawConnect();
+  });
   describeTask();
   $('seed-random').addEventListener('click', () => {
     $('seed').value = String(Math.floor(Math.random() * 1_000_000));
     describeAgentEpisode();
+    drawConnect();
   });
   $('setup').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -53,7 +65,8 @@ async function init() {
   $('lb-refresh').addEventListener('click', refreshBoard);
   $('lb-profile').addEventListener('change', () => board.filter($('lb-profile').value));
   initAgents();
-  refreshBoard();
+  // Polled: a page opened while the server is still computing entries shows them once they are ready.
+  pollBoard();
 }
 
 function currentTask() {
@@ -65,7 +78,11 @@ function describeTask() {
   if (t === undefined) return;
   fill($('task-about'), h('strong', {}, `${t.title}: `), t.description);
   describeAgentEpisode();
-  drawSnippets($('snippets'), api.serverRoot(), t.id, Number($('seed').value) || 0);
+  drawConnect();
+}
+
+function drawConnect() {
+  drawSnippets($('snippets'), api.serverRoot(), $('task').value, Number($('seed').value) || 0);
 }
 
 function setupFields() {
@@ -793,7 +810,8 @@ async function runAgent() {
 
 /** The visitor's score beside the agent's. */
 function drawCompare() {
-  if (ep.breakdown === null && !ep.done) return;
+  if (!ep.done) return;
+  $('cmp-you-card').hidden = false;
   fill($('cmp-you'), scoreChart(ep.breakdown, `${ep.obs.task_id} · seed ${ep.obs.seed}`));
 }
 
@@ -811,7 +829,7 @@ async function refreshBoard() {
   }
 }
 
-/** After a labelled episode: refresh until its entry has been computed (a few seconds at most). */
+/** Refreshes until no entry is still being computed (a few seconds at most). */
 async function pollBoard() {
   for (let i = 0; i < 20; i++) {
     const doc = await refreshBoard();

@@ -47,6 +47,8 @@ export class LeaderboardTable {
     this.profile = '';
     this.sort = { key: 'rank', dir: 1 };
     this.open = new Set();
+    /** What had the keyboard focus before a re-render (a sort button or an agent's toggle), to give it back. */
+    this.focus = null;
   }
 
   show(doc) {
@@ -104,7 +106,13 @@ export class LeaderboardTable {
           },
           h(
             'button',
-            { type: 'button', class: 'sort', title: c.title ?? null, onclick: () => this.sortBy(c) },
+            {
+              type: 'button',
+              class: 'sort',
+              title: c.title ?? null,
+              'data-focus': `sort:${c.key}`,
+              onclick: () => this.sortBy(c),
+            },
             c.head,
           ),
         ),
@@ -129,6 +137,7 @@ export class LeaderboardTable {
                       type: 'button',
                       class: 'expand',
                       'aria-expanded': String(isOpen),
+                      'data-focus': `open:${id}`,
                       onclick: () => this.toggle(id),
                     },
                     `${isOpen ? '▾' : '▸'} ${e.agent_label}`,
@@ -141,9 +150,14 @@ export class LeaderboardTable {
       if (isOpen) body.push(h('tr', { class: 'drill' }, h('td', { colspan: COLUMNS.length }, taskTable(e))));
     }
     fill(this.el, h('table', { class: 'board' }, h('thead', {}, head), h('tbody', {}, body)));
+    if (this.focus !== null) {
+      for (const b of this.el.querySelectorAll('[data-focus]')) if (b.dataset.focus === this.focus) b.focus();
+      this.focus = null;
+    }
   }
 
   sortBy(c) {
+    this.focus = `sort:${c.key}`;
     this.sort =
       this.sort.key === c.key
         ? { key: c.key, dir: -this.sort.dir }
@@ -152,6 +166,7 @@ export class LeaderboardTable {
   }
 
   toggle(id) {
+    this.focus = `open:${id}`;
     if (this.open.has(id)) this.open.delete(id);
     else this.open.add(id);
     this.render();

@@ -71,7 +71,9 @@ export function drawTimeline(el, requests, opts = {}) {
     grid.append(s('line', { x1: x(t), x2: x(t), y1: M.top, y2: M.top + plotH }));
     labels.append(s('text', { x: x(t), y: H - 12, 'text-anchor': 'middle' }, `${fmt(t)} s`));
   }
-  const pageTicks = [...new Set([...ticks(pages - 1, Math.min(8, pages - 1)).map((v) => v + 1), pages])];
+  const pageTicks = ticks(pages - 1, Math.min(8, pages - 1)).map((v) => v + 1);
+  // The last page gets its own label, unless the tick before it is too close to read.
+  if (pageTicks.at(-1) !== pages && y(pages) - y(pageTicks.at(-1)) >= 14) pageTicks.push(pages);
   for (const p of pageTicks) {
     grid.append(s('line', { x1: M.left, x2: W - M.right, y1: y(p), y2: y(p), 'stroke-dasharray': '2 4' }));
     labels.append(s('text', { x: M.left - 6, y: y(p) + 4, 'text-anchor': 'end' }, `p${p}`));
