@@ -18,6 +18,8 @@ export interface PageFields {
   readonly requestsRemaining: number;
   readonly virtualTimeS: number;
   readonly rowFormat: RowFormat;
+  /** Cursor-paginated tasks: the cursor of the next page (null on the last); absent on other tasks. */
+  readonly nextCursor?: string | null | undefined;
 }
 
 export class ServedPage implements DirectValue {
@@ -61,6 +63,7 @@ export class ServedPage implements DirectValue {
       total_rows: this.inst.n,
       has_more: f.page < f.totalPages,
     };
+    if (f.nextCursor !== undefined) v.next_cursor = f.nextCursor;
     if (columns) v.columns = [...COLUMNS];
     v.rows = rows;
     v.requests_remaining = f.requestsRemaining;
@@ -78,6 +81,7 @@ export class ServedPage implements DirectValue {
     let s =
       `{"status":200,"page":${f.page},"page_size":${f.pageSize},"total_pages":${f.totalPages},` +
       `"total_rows":${this.inst.n},"has_more":${f.page < f.totalPages},` +
+      (f.nextCursor === undefined ? '' : `"next_cursor":${JSON.stringify(f.nextCursor)},`) +
       `${columns ? `"columns":${COLUMNS_JSON},` : ''}"rows":[`;
     for (let k = 0; k < entry.count; k++) {
       const pos = this.posOf(k);

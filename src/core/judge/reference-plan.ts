@@ -3,6 +3,7 @@
  * instance, computed by running the policy against a fresh copy of the pure API. No agent is run.
  */
 import { ApiState, requestPage, totalPages } from '../api.js';
+import { currentToken } from '../faults/auth.js';
 import type { Instance } from '../instance.js';
 import { MAX_PASSES, RETRY_CAP } from '../policy.js';
 
@@ -15,39 +16,70 @@ export interface ReferencePlan {
   readonly complete: boolean;
 }
 
-export function referencePlan(inst: Instance): ReferencePlan {
+/** Runs the canonical policy against a fresh API of the instance; returns the API state it leaves. */
+export function runReferencePolicy(inst: Instance): ApiState {
   const st = new ApiState();
-  const pageSize = inst.task.max_page_size;
+  const task = inst.task;
+  const pageSize = task.max_page_size;
   st.pageSize = pageSize;
   const pages = totalPages(inst, pageSize);
+  const auth = task.faults.auth;
+  const ttlMs = auth ? Math.round(auth.token_ttl_s * 1000) : 0;
+  const tokens: number[] = [];
+  if (auth) st.tokenIssues = tokens;
+  // The token the policy holds: asked for at the start (reset) and again after each 401.
+  let token = auth ? currentToken(tokens, ttlMs, st.clockMs) : undefined;
+  const cursors = task.pagination === 'cursor';
+  // Cursor tasks: the listing of the cursor for the next page (undefined: the next request opens one).
+  let listing: number | undefined;
   let waitMs = 0;
   let stopped = false;
 
-  const fetchUntilServed = (page: number): void => {
+  /** Whether the page was served (false: given up after RETRY_CAP errors in a row, or the budget ran out). */
+  const fetchUntilServed = (page: number): boolean => {
     let errors = 0;
     for (;;) {
-      const e = requestPage(inst, st, page, pageSize, waitMs);
+      const access = { tokenIssuedMs: token, listingOpenMs: listing };
+      const e = requestPage(inst, st, page, pageSize, waitMs, access);
       waitMs = 0;
-      if (e.status === 200) return;
+      if (e.status === 200) {
+        if (cursors) listing ??= e.atMs;
+        return true;
+      }
       if (e.status === 402) {
         stopped = true;
-        return;
+        return false;
       }
       if (e.status === 429) {
         waitMs = e.retryAfterMs;
         continue;
       }
+      if (e.status === 401) {
+        token = currentToken(tokens, ttlMs, st.clockMs);
+        continue;
+      }
+      if (e.status === 410) {
+        listing = e.atMs + task.latency_ms;
+        continue;
+      }
       errors += 1;
-      if (errors > RETRY_CAP) return;
+      if (errors > RETRY_CAP) return false;
     }
   };
 
   for (let pass = 1; pass <= MAX_PASSES && !stopped; pass++) {
+    listing = undefined;
     for (let p = 1; p <= pages && !stopped; p++) {
       if (pass > 1 && st.servedRealCount === inst.n) break;
-      fetchUntilServed(p);
+      // On a cursor task a page given up leaves no cursor for the next one: the pass ends there.
+      if (!fetchUntilServed(p) && cursors) break;
     }
     if (st.servedRealCount === inst.n) break;
   }
+  return st;
+}
+
+export function referencePlan(inst: Instance): ReferencePlan {
+  const st = runReferencePolicy(inst);
   return { requests: st.requestsUsed, timeMs: st.clockMs, complete: st.servedRealCount === inst.n };
 }
