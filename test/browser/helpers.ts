@@ -8,7 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -76,4 +76,41 @@ export async function behindPrefix(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`, server };
+}
+
+/**
+ * A new page in its own browser context (a visitor of their own), failing fast with the step that did not
+ * happen, well inside the test's timeout; the page's script errors and console errors go into `errors`.
+ */
+export async function visitorPage(
+  browser: Browser,
+  errors: string[],
+  options: Parameters<Browser['newContext']>[0] = { viewport: { width: 1280, height: 900 } },
+): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return page;
+}
+
+/** Clicks a tool's button (`#tool-<name>`) and waits until its reply is in the request log. */
+export async function callFromForm(page: Page, tool: string): Promise<void> {
+  const before = await page.locator('#log li').count();
+  await page.click(`#tool-${tool}`);
+  await page.locator('#log li').nth(before).waitFor({ state: 'attached' });
+}
+
+/** Calls fetch_page through its form; returns the reply's status and page (and total pages after a 200). */
+export async function fetchFromForm(
+  page: Page,
+): Promise<{ status: number; page: number; total: number | null }> {
+  await callFromForm(page, 'fetch_page');
+  const badge = (await page.locator('#reply .badges .st').first().textContent())!.trim();
+  const pill = (await page.locator('#reply .badges .pill').first().textContent())!;
+  const m = /page (\d+)(?: of (\d+))?/.exec(pill)!;
+  return { status: Number(badge), page: Number(m[1]), total: m[2] === undefined ? null : Number(m[2]) };
 }

@@ -13,7 +13,7 @@ import { runEpisode } from '../../src/agents/runner.js';
 import { RemoteEnv } from '../../src/client/ws-client.js';
 import { buildApp } from '../../src/server/app.js';
 import { catalog, testConfig } from '../server/helpers.js';
-import { artifact, browserRequired, hasChromium, launchChromium } from './helpers.js';
+import { artifact, browserRequired, hasChromium, launchChromium, visitorPage } from './helpers.js';
 
 describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width (Chromium)', () => {
   let app: FastifyInstance;
@@ -39,17 +39,11 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width 
       }
     }
     browser = await launchChromium();
-    const context = await browser.newContext({
+    page = await visitorPage(browser, errors, {
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
       isMobile: true,
       hasTouch: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/web/');
@@ -103,7 +97,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width 
     await page.keyboard.press('Enter');
     expect(await order()).toEqual(['solver-bot', 'careless-bot']);
     // The sorted column's button keeps the focus, so the next key press sorts the other way.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Mean');
+    expect(await page.locator(':focus').textContent()).toBe('Mean');
     await page.keyboard.press('Enter');
     expect(await order()).toEqual(['careless-bot', 'solver-bot']);
     expect(await page.locator('#lb th[aria-sort="ascending"]').textContent()).toBe('Mean');
@@ -119,7 +113,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width 
     expect(snippets[0]).toContain(`GenericEnvClient(base_url="${base}")`);
     expect(snippets[1]).toContain(`${base}/mcp?task_id=T8_mixed_faults&seed=2`);
     expect(snippets[2]).toContain(`comtradebench eval --url ${base}`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: artifact('web-phone-full.png'), fullPage: true });
     // What a phone shows of a replay: the timeline, then the agent's score below it.

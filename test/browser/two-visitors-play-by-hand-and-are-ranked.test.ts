@@ -15,7 +15,15 @@ import { runCli } from '../../src/cli/program.js';
 import { buildApp } from '../../src/server/app.js';
 import { captureIo } from '../eval/helpers.js';
 import { catalog, testConfig } from '../server/helpers.js';
-import { artifact, behindPrefix, browserRequired, hasChromium, launchChromium } from './helpers.js';
+import {
+  artifact,
+  behindPrefix,
+  browserRequired,
+  fetchFromForm,
+  hasChromium,
+  launchChromium,
+  visitorPage,
+} from './helpers.js';
 
 describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (Chromium)', () => {
   let app: FastifyInstance;
@@ -40,18 +48,11 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
   });
 
   async function visitor(): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await visitorPage(browser, errors, {
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    // Fail fast with the step that did not happen, well inside the test's own timeout.
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    contexts.push(page.context());
     // The Space opens /web (base_path); the server redirects to web/, relative to the prefix.
     await page.goto(`${base}/web`);
     expect(new URL(page.url()).pathname).toBe('/spaces/comtradebench/web/');
@@ -67,17 +68,6 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
     await page.waitForSelector(`#task-card h3:has-text("${task}")`);
   }
 
-  /** Calls fetch_page through its form and waits for the reply; returns the reply's status and page. */
-  async function fetchPage(page: Page): Promise<{ status: number; page: number; total: number | null }> {
-    const before = await page.locator('#log li').count();
-    await page.click('#tool-fetch_page');
-    await page.waitForFunction((n) => document.querySelectorAll('#log li').length > n, before);
-    const badge = (await page.locator('#reply .badges .st').first().textContent())!.trim();
-    const pill = (await page.locator('#reply .badges .pill').first().textContent())!;
-    const m = /page (\d+)(?: of (\d+))?/.exec(pill)!;
-    return { status: Number(badge), page: Number(m[1]), total: m[2] === undefined ? null : Number(m[2]) };
-  }
-
   it('each visitor drives their own episode: a reset of one never moves the other', async () => {
     const ada = await visitor();
     const bob = await visitor();
@@ -88,8 +78,8 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
     expect(app.store.liveCounts().http).toBe(2);
 
     // Each one's first page is their own task's: T4 pages of 25 rows, T7 pages of 250.
-    const b1 = await fetchPage(bob);
-    const a1 = await fetchPage(ada);
+    const b1 = await fetchFromForm(bob);
+    const a1 = await fetchFromForm(ada);
     expect(a1).toMatchObject({ status: 200, page: 1 });
     expect(b1).toMatchObject({ status: 200, page: 1 });
     expect(await ada.locator('#reply tbody tr').count()).toBe(25);
@@ -97,7 +87,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
 
     // Bob starts again (another task): Ada's next page is still her T4's, and the store holds two episodes.
     await start(bob, 'T1_single_page', 0);
-    const a2 = await fetchPage(ada);
+    const a2 = await fetchFromForm(ada);
     expect(a2).toMatchObject({ status: 200, page: 2, total: a1.total });
     expect(app.store.liveCounts().http).toBe(2);
   });
@@ -108,7 +98,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
     let retried = 0;
     let pages = 0;
     for (let i = 0; i < 40; i++) {
-      const r = await fetchPage(ada);
+      const r = await fetchFromForm(ada);
       pages = r.total ?? pages;
       if (r.status === 429) {
         rateLimited += 1;
@@ -116,7 +106,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
         expect(await ada.locator('#reply .advice').textContent()).toContain('Wait retry_after_s');
         expect(Number(await ada.inputValue('#arg-wait_s'))).toBeGreaterThan(0);
         expect(Number(await ada.inputValue('#arg-page'))).toBe(r.page);
-        const retry = await fetchPage(ada);
+        const retry = await fetchFromForm(ada);
         expect(retry).toMatchObject({ status: 200, page: r.page });
         retried += 1;
         if (retry.page === retry.total) break;

@@ -1,5 +1,6 @@
 // The /web page: play an episode by hand, watch an agent play, the leaderboard, and how to connect.
 // Plain ES modules, no framework; every server call is in api.js.
+import { firstFetch, takesArgument, usesAuth } from './actions.js';
 import * as api from './api.js';
 import { drawSnippets } from './connect.js';
 import { $, fill, fmt, h, plural, statusBadge } from './dom.js';
@@ -82,7 +83,8 @@ function describeTask() {
 }
 
 function drawConnect() {
-  drawSnippets($('snippets'), api.serverRoot(), $('task').value, Number($('seed').value) || 0);
+  const t = currentTask();
+  if (t !== undefined) drawSnippets($('snippets'), api.serverRoot(), t, Number($('seed').value) || 0);
 }
 
 function setupFields() {
@@ -195,9 +197,14 @@ function drawTools() {
         ),
         about(tool),
       );
+    const c = ep.obs.constraints;
     const props = tool.input_schema?.properties ?? {};
-    const required = new Set(tool.input_schema?.required ?? []);
-    const inputs = Object.entries(props).map(([name, schema]) => fieldFor(name, schema, required.has(name)));
+    // What this task's first call takes (page 1 or no cursor, the auth token): those fields are required.
+    const first = tool.name === 'fetch_page' ? firstFetch(c, '') : {};
+    const required = new Set([...(tool.input_schema?.required ?? []), ...Object.keys(first)]);
+    const inputs = Object.entries(props)
+      .filter(([name]) => tool.name !== 'fetch_page' || takesArgument(c, name))
+      .map(([name, schema]) => fieldFor(name, schema, required.has(name), first[name]));
     const form = h(
       'form',
       {
@@ -208,7 +215,7 @@ function drawTools() {
           const args = {};
           for (const input of form.querySelectorAll('input')) {
             if (input.value === '' || input.disabled) continue;
-            args[input.name] = Number(input.value);
+            args[input.name] = input.type === 'number' ? Number(input.value) : input.value;
           }
           call(tool.name, args);
         },
@@ -240,26 +247,44 @@ function drawTools() {
 /** A tool's description (from its schema), folded. */
 const about = (tool) => h('details', {}, h('summary', {}, 'What it does'), h('p', {}, tool.description));
 
-/** An input for one schema property; page size and wait take their limits from the task. */
-function fieldFor(name, schema, required) {
+/** What a text field holds before it is filled in (the page fills both from replies). */
+const PLACEHOLDER = {
+  cursor: 'empty: page 1 (a new listing)',
+  auth_token: 'from get_task_info (free)',
+};
+
+/**
+ * An input for one schema property: text for strings (cursor, auth_token), else a number; page size and
+ * wait take their limits from the task. `value` is the first call's (firstFetch), else page size's maximum.
+ */
+function fieldFor(name, schema, required, value) {
   const c = ep.obs.constraints;
+  const text = schema.type === 'string';
   const max = name === 'page_size' ? c.max_page_size : name === 'wait_s' ? c.max_wait_s : schema.maximum;
-  const value = name === 'page' ? 1 : name === 'page_size' ? c.max_page_size : '';
+  const input = text
+    ? {
+        type: 'text',
+        maxlength: schema.maxLength ?? null,
+        spellcheck: 'false',
+        // An empty cursor is a valid first call: never required.
+        required: required && name !== 'cursor',
+        value: value ?? '',
+        placeholder: PLACEHOLDER[name] ?? (required ? '' : 'optional'),
+      }
+    : {
+        type: 'number',
+        required,
+        min: schema.minimum ?? schema.exclusiveMinimum,
+        max: max !== undefined && max < 1e12 ? max : null,
+        step: schema.type === 'integer' ? 1 : 0.1,
+        value: value ?? (name === 'page_size' ? c.max_page_size : ''),
+        placeholder: required ? '' : 'optional',
+      };
   return h(
     'label',
-    { class: 'field', title: schema.description ?? '' },
+    { class: text ? 'field grow' : 'field', title: schema.description ?? '' },
     name,
-    h('input', {
-      name,
-      id: `arg-${name}`,
-      type: 'number',
-      required,
-      min: schema.minimum ?? schema.exclusiveMinimum,
-      max: max !== undefined && max < 1e12 ? max : null,
-      step: schema.type === 'integer' ? 1 : 0.1,
-      value,
-      placeholder: required ? '' : 'optional',
-    }),
+    h('input', { name, id: `arg-${name}`, ...input }),
     h('span', { class: 'hint', id: `hint-${name}` }, schema.description ?? ''),
   );
 }
@@ -288,11 +313,19 @@ async function call(name, args) {
   for (const b of document.querySelectorAll('#tools button, #submit-form button')) b.disabled = ep.done;
 }
 
-/** Moves the fetch form along: the next page after a 200, the same page with its wait after a 429. */
+/**
+ * Moves the fetch form along: the next page (number or next_cursor) after a 200, the same page with its wait
+ * after a 429, the restart_cursor after a 410; the token get_task_info issued into auth_token.
+ */
 function afterCall(name, args, reply) {
-  if (name !== 'fetch_page' || reply.value === null) return;
   const v = reply.value;
+  if (v === null) return;
+  const token = $('arg-auth_token');
+  if (name === 'get_task_info' && token !== null && typeof v.auth?.auth_token === 'string')
+    token.value = v.auth.auth_token;
+  if (name !== 'fetch_page') return;
   const page = $('arg-page');
+  const cursor = $('arg-cursor');
   const wait = $('arg-wait_s');
   const size = $('arg-page_size');
   if (size !== null && typeof v.page_size === 'number') {
@@ -301,6 +334,9 @@ function afterCall(name, args, reply) {
     const hint = $('hint-page_size');
     if (hint !== null) hint.textContent = `locked at ${v.page_size} by the first fetch`;
   }
+  // On the last page (next_cursor null) the cursor stays: fetching again gets the same page.
+  if (v.status === 200 && cursor !== null && typeof v.next_cursor === 'string') cursor.value = v.next_cursor;
+  if (v.status === 410 && cursor !== null) cursor.value = v.restart_cursor;
   if (v.status === 200) {
     if (page !== null) page.value = String(Math.min(v.page + 1, v.total_pages));
     if (wait !== null) wait.value = '';
@@ -410,6 +446,13 @@ function replyView(c, index) {
             : `page size locked at ${k.page_size_locked}`,
         ),
         h('span', { class: 'pill' }, `${k.steps_used} of ${k.max_steps} steps`),
+        usesAuth(k) && v.auth
+          ? h(
+              'span',
+              { class: 'pill' },
+              `auth_token ${v.auth.auth_token}, valid until ${fmt(v.auth.expires_at_s)} s`,
+            )
+          : null,
       ),
       h(
         'ul',
@@ -448,6 +491,11 @@ const ADVICE = {
     `Rate limited. Wait retry_after_s (${fmt(v.retry_after_s)} s: the wait field is filled in) and fetch page ${v.page} again. A request inside the window is rejected again, and costs a request.`,
   500: (v) => `A transient server error. Fetch page ${v.page} again.`,
   402: () => 'The request budget is spent. Submit what you have.',
+  401: (v) =>
+    `The auth token has expired. Call get_task_info (free: its new token is filled in), then fetch page ${v.page} again.`,
+  504: (v) => `The request timed out. Fetch page ${v.page} again (waiting first only adds time).`,
+  410: (v) =>
+    `The cursor's listing has expired. Fetch again with restart_cursor (filled in): it resumes at page ${v.page}.`,
 };
 
 function pageView(v) {

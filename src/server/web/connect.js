@@ -1,7 +1,20 @@
-// "Connect your agent": copy-paste snippets filled with this server's own address.
+// "Connect your agent": copy-paste snippets filled with this server's own address, making the chosen task's
+// first fetch_page (a token from get_task_info first where the task needs one; no page on cursor tasks).
+import { firstFetch, usesAuth, usesCursor } from './actions.js';
 import { fill, h } from './dom.js';
 
-export function snippets(root, taskId, seed) {
+/** A Python dict literal of fetch_page's arguments, the auth token as the variable `token`. */
+const pyArgs = (args) =>
+  `{${Object.entries(args)
+    .map(([k, v]) => `"${k}": ${k === 'auth_token' ? 'token' : JSON.stringify(v)}`)
+    .join(', ')}}`;
+
+/** `task` is the task's /tasks entry. */
+export function snippets(root, task, seed) {
+  const taskId = task.id;
+  const args = pyArgs(firstFetch(task, null));
+  const auth = usesAuth(task);
+  const next = usesCursor(task) ? 'the next page: {"cursor": the reply\'s next_cursor}' : null;
   const base = root.replace(/\/$/, '');
   const ws = `${base.replace(/^http/, 'ws')}/ws`;
   return [
@@ -12,10 +25,16 @@ export function snippets(root, taskId, seed) {
 
 env = GenericEnvClient(base_url="${base}").sync()  # connects to ${ws}
 r = env.reset(task_id="${taskId}", seed=${seed}, agent_label="my-agent")
-print(r.observation["title"], r.observation["constraints"]["request_budget"])
+print(r.observation["title"], r.observation["constraints"]["request_budget"])${
+        auth
+          ? `
+info = env.step({"type": "call_tool", "tool_name": "get_task_info", "arguments": {}})
+token = info.observation["result"]["data"]["auth"]["auth_token"]`
+          : ''
+      }
 r = env.step({"type": "call_tool", "tool_name": "fetch_page",
-              "arguments": {"page": 1}})
-print(r.observation["result"]["data"]["status"])
+              "arguments": ${args}})
+print(r.observation["result"]["data"]["status"])${next === null ? '' : `  # ${next}`}
 env.close()`,
     },
     {
@@ -31,9 +50,15 @@ async def main():
     async with streamablehttp_client(URL) as (read, write, _):
         async with ClientSession(read, write) as mcp:
             await mcp.initialize()
-            print([t.name for t in (await mcp.list_tools()).tools])
-            page = await mcp.call_tool("fetch_page", {"page": 1})
-            print(page.structuredContent["status"])
+            print([t.name for t in (await mcp.list_tools()).tools])${
+              auth
+                ? `
+            info = await mcp.call_tool("get_task_info", {})
+            token = info.structuredContent["auth"]["auth_token"]`
+                : ''
+            }
+            page = await mcp.call_tool("fetch_page", ${args})
+            print(page.structuredContent["status"])${next === null ? '' : `  # ${next}`}
 
 asyncio.run(main())`,
     },
@@ -51,10 +76,10 @@ npx comtradebench run --url ${base} --agent reference --tasks all --seeds 0..9`,
 }
 
 /** Renders the snippets into `el`, each with a copy button. */
-export function drawSnippets(el, root, taskId, seed) {
+export function drawSnippets(el, root, task, seed) {
   fill(
     el,
-    snippets(root, taskId, seed).map((sn) => {
+    snippets(root, task, seed).map((sn) => {
       const pre = h('pre', { tabindex: '0' }, h('code', {}, sn.code));
       const status = h('span', { class: 'hint', 'aria-live': 'polite' });
       const copy = h(

@@ -55,8 +55,23 @@ export function fmt(x, digits = 2) {
   return x.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** A status badge: 200/429/500/402 coloured, anything else as an error. */
+/**
+ * The statuses of fetch_page replies (docs/benchmark.md): what each is called and its colour (style.css).
+ * The first four can happen on every task; the others only on the tasks whose rules add them.
+ */
+export const STATUSES = {
+  200: { name: 'served', colour: 'var(--ok)' },
+  429: { name: 'rate limited', colour: 'var(--warn)' },
+  500: { name: 'server error', colour: 'var(--bad)' },
+  402: { name: 'budget exhausted', colour: 'var(--budget)' },
+  401: { name: 'token expired', colour: 'var(--auth)' },
+  504: { name: 'gateway timeout', colour: 'var(--slow)' },
+  410: { name: 'cursor expired', colour: 'var(--expired)' },
+};
+export const EVERY_TASK_STATUSES = [200, 429, 500, 402];
+
+/** A status badge, coloured by status; anything else as an error. */
 export function statusBadge(status, text = String(status)) {
-  const cls = [200, 429, 500, 402].includes(status) ? `st st${status}` : 'st sterr';
+  const cls = status in STATUSES ? `st st${status}` : 'st sterr';
   return h('span', { class: cls }, text);
 }

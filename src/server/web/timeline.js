@@ -1,10 +1,9 @@
 // The timeline of an episode: every request as a mark by page (rows, page 1 on top) and virtual time,
 // coloured by status; waits as dashed lines before a request, retries of a page joined; the request
 // budget as a bar under it. Hand-drawn SVG, scaled to its container (viewBox).
-import { fill, fmt, h, plural, s } from './dom.js';
+import { EVERY_TASK_STATUSES, STATUSES, fill, fmt, h, plural, s } from './dom.js';
 
-const COLOUR = { 200: 'var(--ok)', 429: 'var(--warn)', 500: 'var(--bad)', 402: 'var(--budget)' };
-const NAME = { 200: 'served', 429: 'rate limited', 500: 'server error', 402: 'budget exhausted' };
+const colour = (status) => STATUSES[status]?.colour ?? 'var(--muted)';
 const M = { left: 44, right: 12, top: 10, bottom: 30 };
 
 /** Timelines drawn, redrawn at their container's new width when the window is resized. */
@@ -36,9 +35,7 @@ export function describeRequest(r) {
       ? `200, ${plural(r.rows, 'row')}`
       : r.status === 429
         ? `429 rate limited (retry after ${fmt(r.retryAfter)} s)`
-        : r.status === 500
-          ? '500 server error'
-          : '402 budget exhausted';
+        : `${r.status} ${STATUSES[r.status]?.name ?? 'error'}`;
   return `request ${r.n}: ${wait}page ${r.page} → ${what}, at ${fmt(r.t)} s`;
 }
 
@@ -110,18 +107,18 @@ export function drawTimeline(el, requests, opts = {}) {
       );
     }
     const title = s('title', {}, describeRequest(q));
-    const colour = COLOUR[q.status] ?? 'var(--muted)';
+    const c = colour(q.status);
     marks.append(
       q.status === 402
-        ? s('rect', { x: x(q.t) - r, y: cy - r, width: 2 * r, height: 2 * r, fill: colour }, title)
+        ? s('rect', { x: x(q.t) - r, y: cy - r, width: 2 * r, height: 2 * r, fill: c }, title)
         : s(
             'circle',
             {
               cx: x(q.t),
               cy,
               r,
-              fill: q.status === 200 ? colour : 'var(--card)',
-              stroke: colour,
+              fill: q.status === 200 ? c : 'var(--card)',
+              stroke: c,
               'stroke-width': q.status === 200 ? 0 : 2.2,
             },
             title,
@@ -131,13 +128,20 @@ export function drawTimeline(el, requests, opts = {}) {
   }
   svg.append(links, marks);
 
-  const counts = { 200: 0, 429: 0, 500: 0, 402: 0 };
-  for (const q of requests) counts[q.status] = (counts[q.status] ?? 0) + 1;
+  // A Map keeps this order (an object would sort its numeric keys).
+  const counts = new Map(EVERY_TASK_STATUSES.map((st) => [st, 0]));
+  for (const q of requests) counts.set(q.status, (counts.get(q.status) ?? 0) + 1);
+  // Every task's statuses, then any other status the episode met (401, 504, 410 on the tasks that have them).
   const legend = h(
     'div',
     { class: 'legend' },
-    [200, 429, 500, 402].map((st) =>
-      h('span', {}, h('i', { style: `background:${COLOUR[st]}` }), `${st} ${NAME[st]} (${counts[st]})`),
+    [...counts].map(([st, n]) =>
+      h(
+        'span',
+        {},
+        h('i', { style: `background:${colour(st)}` }),
+        `${st} ${STATUSES[st]?.name ?? 'error'} (${n})`,
+      ),
     ),
     h('span', {}, '- - wait before a request'),
     h('span', {}, '⌒ retry of a page'),
@@ -147,7 +151,8 @@ export function drawTimeline(el, requests, opts = {}) {
 
 /** The budget as a bar: requests used by status (402s are not counted), then what is left. */
 function budgetBar(requests, budget, counts) {
-  const used = counts[200] + counts[429] + counts[500];
+  const spent = [...counts].filter(([st]) => st !== 402);
+  const used = spent.reduce((sum, [, n]) => sum + n, 0);
   const pct = (n) => `${Math.min(100, (n / budget) * 100)}%`;
   return h(
     'div',
@@ -155,7 +160,7 @@ function budgetBar(requests, budget, counts) {
     h(
       'div',
       { class: 'budget-bar', role: 'img', 'aria-label': `${used} of ${budget} requests used` },
-      [200, 429, 500].map((st) => h('span', { style: `width:${pct(counts[st])};background:${COLOUR[st]}` })),
+      spent.map(([st, n]) => h('span', { style: `width:${pct(n)};background:${colour(st)}` })),
     ),
     h(
       'div',
