@@ -11,7 +11,17 @@ import type { SessionKind } from './sessions.js';
 
 /** The kinds of trace entry that are faults the API served (src/core/api.ts TraceKind). */
 export type FaultKind = Exclude<TraceKind, 'served' | 'beyond'>;
-export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'window', 'server_error', 'budget'];
+/** Every fault kind, once (a Record, so that a kind added to TraceKind and missing here fails to compile). */
+const EVERY_FAULT_KIND: Record<FaultKind, true> = {
+  rate_limit: true,
+  window: true,
+  server_error: true,
+  budget: true,
+  token_expired: true,
+  timeout: true,
+  cursor_expired: true,
+};
+export const FAULT_KINDS = Object.keys(EVERY_FAULT_KIND) as readonly FaultKind[];
 
 /** A tool call as the environment ran it: its name and arguments exactly as given. */
 export interface RecordedCall {

@@ -148,3 +148,33 @@ it('ENABLE_METRICS=false serves no /metrics', async () => {
   expect((await off.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
   await off.close();
 });
+
+it("counts the harder tier's faults under their own kinds: 401 token_expired, 504 timeout, 410 cursor_expired", async () => {
+  const own = buildApp(testConfig(), { catalog });
+  const kinds = { 401: 'token_expired', 504: 'timeout', 410: 'cursor_expired' } as const;
+  const faults = async () => {
+    const text = (await own.inject({ method: 'GET', url: '/metrics' })).body;
+    const samples = parseExposition(text);
+    return Object.values(kinds).map((kind) => value(samples, 'comtradebench_faults_served_total', { kind }));
+  };
+  // Declared at zero before any episode, like every kind.
+  expect(await faults()).toEqual([0, 0, 0]);
+  const served = { 401: 0, 504: 0, 410: 0 };
+  for (const task of ['T11_auth_expiry', 'T14_timeouts', 'T16_cursor_pagination']) {
+    const http = new InjectEnv(own);
+    await http.reset({ task_id: task, seed: 4 });
+    await reference.run(http);
+    // What the episode's own trajectory says the server served.
+    const t = await call(own, 'GET', `/episodes/${http.episodeId}/trajectory`, undefined, http.episode!.auth);
+    for (const c of t.body.calls as Array<{ reply: { status?: number } }>) {
+      const st = c.reply?.status;
+      if (st === 401 || st === 504 || st === 410) served[st] += 1;
+    }
+  }
+  expect(
+    Object.values(served).every((n) => n > 0),
+    JSON.stringify(served),
+  ).toBe(true);
+  expect(await faults()).toEqual([served[401], served[504], served[410]]);
+  await own.close();
+});
