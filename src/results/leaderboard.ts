@@ -8,7 +8,8 @@
  *   untouched (counted as `other_versions`); a new version starts an empty leaderboard.
  * - Bounded: at most `maxAgents` groups (the least recently updated one is dropped for a new one) of at most
  *   `maxEpisodes` records each (the oldest dropped first). The file is appended one line per episode and
- *   rewritten atomically (temporary file, fsync, rename) once it holds twice what is kept.
+ *   rewritten atomically (temporary file, fsync, rename) once it holds more than twice what is kept plus
+ *   1,024 lines.
  * - A file that cannot be read, or any line that is not a valid record (a crash's cut-off last line, an edit),
  *   is reported in the log and the file is set aside (renamed `<path>.corrupt-<time>`); the valid records are
  *   written to a fresh file. Nothing here throws at the server: a file that cannot be written turns
