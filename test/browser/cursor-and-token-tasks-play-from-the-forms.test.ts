@@ -8,8 +8,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, testConfig } from '../server/helpers.js';
 import {
   artifact,
   browserRequired,
@@ -18,6 +16,7 @@ import {
   hasChromium,
   launchChromium,
   visitorPage,
+  webServer,
 } from './helpers.js';
 
 describe.skipIf(!hasChromium && !browserRequired)(
@@ -30,9 +29,7 @@ describe.skipIf(!hasChromium && !browserRequired)(
     const errors: string[] = [];
 
     beforeAll(async () => {
-      app = buildApp(testConfig({ ENABLE_WEB_INTERFACE: true }), { catalog });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      ({ app, base } = await webServer());
       browser = await launchChromium();
       page = await visitorPage(browser, errors);
       await page.goto(`${base}/web/`);

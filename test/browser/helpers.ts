@@ -8,6 +8,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import { catalog, testConfig } from '../server/helpers.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -21,6 +23,13 @@ export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts')
 export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+/** A server with the /web page on, listening on an ephemeral local port; `base` is its http:// URL. */
+export async function webServer(): Promise<{ app: FastifyInstance; base: string }> {
+  const app = buildApp(testConfig({ ENABLE_WEB_INTERFACE: true }), { catalog });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
 /**

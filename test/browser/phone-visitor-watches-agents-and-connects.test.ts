@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents } from '../../src/agents/index.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { RemoteEnv } from '../../src/client/ws-client.js';
-import { buildApp } from '../../src/server/app.js';
-import { catalog, testConfig } from '../server/helpers.js';
-import { artifact, browserRequired, hasChromium, launchChromium, visitorPage } from './helpers.js';
+import { catalog } from '../server/helpers.js';
+import { artifact, browserRequired, hasChromium, launchChromium, visitorPage, webServer } from './helpers.js';
 
 describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width (Chromium)', () => {
   let app: FastifyInstance;
@@ -23,9 +22,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page at phone width 
   const errors: string[] = [];
 
   beforeAll(async () => {
-    app = buildApp(testConfig({ ENABLE_WEB_INTERFACE: true }), { catalog });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    ({ app, base } = await webServer());
     // Two agents ranked before the visitor arrives: they named themselves at reset, over /ws.
     const registry = agents(catalog);
     for (const [name, label] of [

@@ -12,9 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { buildApp } from '../../src/server/app.js';
 import { captureIo } from '../eval/helpers.js';
-import { catalog, testConfig } from '../server/helpers.js';
 import {
   artifact,
   behindPrefix,
@@ -23,6 +21,7 @@ import {
   hasChromium,
   launchChromium,
   visitorPage,
+  webServer,
 } from './helpers.js';
 
 describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (Chromium)', () => {
@@ -34,8 +33,7 @@ describe.skipIf(!hasChromium && !browserRequired)('the /web page, two visitors (
   const errors: string[] = [];
 
   beforeAll(async () => {
-    app = buildApp(testConfig({ ENABLE_WEB_INTERFACE: true }), { catalog });
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    ({ app } = await webServer());
     const p = await behindPrefix(app, '/spaces/comtradebench');
     proxy = p.server;
     base = p.url;

@@ -7,6 +7,7 @@ import { agents } from '../../src/agents/index.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { RemoteEnv } from '../../src/client/ws-client.js';
 import { buildApp } from '../../src/server/app.js';
+import { DIMENSION_MAX } from '../core/helpers.js';
 import { call, catalog, expectError, type Json, listen, testConfig } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cb-leaderboard-'));
@@ -63,14 +64,7 @@ it('ranks labelled agents by their mean over (task, seed) cells, leaves unlabell
   expect(a.mean).toBe(100);
   expect(a.success_rate).toBe(1);
   expect(a.ci95).toEqual([100, 100]);
-  expect(a.dimensions).toEqual({
-    correctness: 30,
-    completeness: 15,
-    robustness: 15,
-    efficiency: 15,
-    data_quality: 15,
-    observability: 10,
-  });
+  expect(a.dimensions).toEqual(DIMENSION_MAX);
   expect(b).toMatchObject({ rank: 2, agent_label: 'beta', episodes: 4, tasks: 2 });
   expect(b.mean).toBeCloseTo(mean(scores.get('beta')!), 3);
   expect(b.ci95[0]).toBeLessThanOrEqual(b.mean);

@@ -9,17 +9,18 @@ import { callsOfTrajectory, keyOf, logEvent, marksOf, requestsOf, rowsOf } from 
 import { scoreChart } from './score.js';
 import { describeRequest, drawTimeline } from './timeline.js';
 
-/** The visitor's episode. */
-const ep = {
-  obs: null,
-  token: null,
+/** The visitor's episode: the reset observation, its token, the calls made and what the end brought. */
+const freshEpisode = (obs = null, token = null) => ({
+  obs,
+  token,
   calls: [],
   done: false,
   breakdown: null,
   trajectory: null,
   marks: null,
   shown: -1,
-};
+});
+const ep = freshEpisode();
 let tasks = [];
 let agentList = [];
 const board = new LeaderboardTable($('lb'), $('lb-note'));
@@ -102,16 +103,7 @@ async function start() {
   $('start').disabled = true;
   try {
     const r = await api.reset(fields, ep.token);
-    Object.assign(ep, {
-      obs: r.observation,
-      token: r.token,
-      calls: [],
-      done: false,
-      breakdown: null,
-      trajectory: null,
-      marks: null,
-      shown: -1,
-    });
+    Object.assign(ep, freshEpisode(r.observation, r.token));
     $('episode').hidden = false;
     $('result').hidden = true;
     $('download').disabled = true;
