@@ -1,11 +1,15 @@
 /**
  * Checks a task beyond its schema, for every profile: enough pages at the maximum page size, fault counts
- * that fit their slots exactly, distinct totals keys, and a reference plan that completes within 80 % of
- * the budget on a sample of seeds. Pure; the loader turns a failure into an error naming the file.
+ * that fit their slots exactly, distinct totals keys, served-data faults the canonical policy can get past
+ * (cut and lagging responses that a re-fetch ends, schema drift of non-key fields only), and a reference plan
+ * that completes within 80 % of the budget on a sample of seeds. Pure; the loader turns a failure into an
+ * error naming the file.
  */
+import { PRIMARY_KEY, ROW_SCHEMA } from './dataset.js';
 import { MAX_TOTALS_ROWS, totalsCount } from './faults/totals.js';
 import { deriveInstance } from './instance.js';
 import { referencePlan } from './judge/reference-plan.js';
+import { MAX_PASSES, RETRY_CAP } from './policy.js';
 import { DEFAULT_PROFILE, type ResolvedTask, resolveTask, type TaskSpec } from './task-spec.js';
 
 export const PLAN_BUDGET_SHARE = 0.8;
@@ -41,6 +45,8 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
   if (t.faults.totals && totalsCount(t.faults.totals, t.rows.max) > MAX_TOTALS_ROWS) {
     return { field: 'faults.totals', problem: `more than ${MAX_TOTALS_ROWS} totals rows at rows.max` };
   }
+  const served = checkServedDataFaults(t, minPages);
+  if (served !== null) return served;
   let used = 0;
   for (const kind of ['rate_limit', 'server_error'] as const) {
     const f = t.faults[kind];
@@ -75,6 +81,64 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
         field: 'request_budget',
         problem: `the reference plan needs ${plan.requests} requests on seed ${seed}, over ${PLAN_BUDGET_SHARE * 100}% of ${t.request_budget}`,
       };
+    }
+  }
+  return null;
+}
+
+const SCHEMA_TYPES = new Map(ROW_SCHEMA.map((f) => [f.name as string, f.type]));
+const KEY_FIELDS = new Set<string>(PRIMARY_KEY);
+
+/** The faults that strike served data: slots that fit, runs a re-fetch ends, drift of non-key fields only. */
+function checkServedDataFaults(t: ResolvedTask, minPages: number): TaskProblem | null {
+  const { truncation, schema_drift: drift, stale } = t.faults;
+  if (truncation !== undefined) {
+    // Only pages with a next page are cut (has_more is true on each), so pages 1..P-1.
+    const capacity = (minPages - 1) * truncation.max_consecutive;
+    if (truncation.count > capacity) {
+      return {
+        field: 'faults.truncation.count',
+        problem: `${truncation.count} cut responses do not fit ${capacity} (page, served attempt) slots of pages with a next page`,
+      };
+    }
+    if (truncation.max_consecutive > RETRY_CAP) {
+      return { field: 'faults.truncation.max_consecutive', problem: `must be <= ${RETRY_CAP} (RETRY_CAP)` };
+    }
+  }
+  if (stale !== undefined) {
+    // At least one page is current on its first serving, so the newest as_of is seen in the first pass.
+    if (stale.count >= minPages) {
+      return {
+        field: 'faults.stale.count',
+        problem: `must be < ${minPages}, the fewest pages at max_page_size`,
+      };
+    }
+    if (stale.max_consecutive >= MAX_PASSES) {
+      return { field: 'faults.stale.max_consecutive', problem: `must be < ${MAX_PASSES} (MAX_PASSES)` };
+    }
+  }
+  if (drift !== undefined) {
+    const served = new Set<string>();
+    const check = (field: string, name: string): string | null => {
+      const type = SCHEMA_TYPES.get(name);
+      if (type === undefined) return `${name} is not a row_schema field`;
+      if (KEY_FIELDS.has(name) || name === 'is_total')
+        return `${name} is a key field or is_total: it cannot drift`;
+      if (field === 'as_string' && type !== 'number' && type !== 'integer')
+        return `${name} is not a number field`;
+      return null;
+    };
+    for (const [name, to] of Object.entries(drift.rename)) {
+      const problem = check('rename', name);
+      if (problem !== null) return { field: `faults.schema_drift.rename.${name}`, problem };
+      if (SCHEMA_TYPES.has(to) || to === 'row_id' || served.has(to)) {
+        return { field: `faults.schema_drift.rename.${name}`, problem: `${to} is already a field name` };
+      }
+      served.add(to);
+    }
+    for (const name of drift.as_string) {
+      const problem = check('as_string', name);
+      if (problem !== null) return { field: 'faults.schema_drift.as_string', problem };
     }
   }
   return null;

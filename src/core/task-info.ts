@@ -3,11 +3,11 @@
  * task), the episode's, and its counters. `TaskInfoText` writes its JSON text with the task's fields
  * serialised once, which a server that runs many episodes of a task keeps per task.
  */
-import { COLUMNS, type FieldType, PRIMARY_KEY, ROW_SCHEMA } from './dataset.js';
+import { columnsOf, type FieldType, PRIMARY_KEY, rowSchemaOf } from './dataset.js';
 import type { Query } from './instance.js';
 import type { RowFormat } from './row-format.js';
 import type { ResolvedTask } from './task-spec.js';
-import { FORMATS, RULES } from './tools.js';
+import { FORMATS, RULES, SERVED_DATA_RULES, type TaskRules } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
 
 export interface TaskQuery {
@@ -43,9 +43,14 @@ export interface TaskFields {
   readonly description: string;
   readonly instructions: string;
   readonly primary_key: readonly string[];
-  readonly row_schema: ReadonlyArray<{ readonly name: string; readonly type: FieldType }>;
+  /** The task's row schema (src/core/dataset.ts, rowSchemaOf); `minimum` where the judge has one. */
+  readonly row_schema: ReadonlyArray<{
+    readonly name: string;
+    readonly type: FieldType;
+    readonly minimum?: number;
+  }>;
   readonly columns: readonly string[];
-  readonly rules: typeof RULES;
+  readonly rules: TaskRules;
   readonly formats: typeof FORMATS;
 }
 
@@ -70,7 +75,7 @@ export type TaskInfo = {
   /** Only with row_format "columns": the order of each row's values. */
   readonly columns?: readonly string[];
   readonly constraints: TaskConstraints;
-  readonly rules: typeof RULES;
+  readonly rules: TaskRules;
   readonly formats: typeof FORMATS;
 };
 
@@ -94,10 +99,30 @@ export function taskFields(t: ResolvedTask): TaskFields {
     description: t.description,
     instructions: t.instructions,
     primary_key: Object.freeze([...PRIMARY_KEY]),
-    row_schema: Object.freeze(ROW_SCHEMA.map((f) => Object.freeze({ name: f.name, type: f.type }))),
-    columns: COLUMNS,
-    rules: RULES,
+    row_schema: Object.freeze(
+      rowSchemaOf(t).map((f) =>
+        Object.freeze(
+          f.minimum === undefined
+            ? { name: f.name, type: f.type }
+            : { name: f.name, type: f.type, minimum: f.minimum },
+        ),
+      ),
+    ),
+    columns: columnsOf(t),
+    rules: taskRules(t),
     formats: FORMATS,
+  });
+}
+
+/** RULES, and the rule of each served-data fault the task has (RULES itself for every other task). */
+function taskRules(t: ResolvedTask): TaskRules {
+  const f = t.faults;
+  if (f.truncation === undefined && f.schema_drift === undefined && f.stale === undefined) return RULES;
+  return Object.freeze({
+    ...RULES,
+    ...(f.truncation !== undefined ? { truncation: SERVED_DATA_RULES.truncation } : {}),
+    ...(f.schema_drift !== undefined ? { schema_drift: SERVED_DATA_RULES.schema_drift } : {}),
+    ...(f.stale !== undefined ? { stale_records: SERVED_DATA_RULES.stale_records } : {}),
   });
 }
 

@@ -33,7 +33,9 @@ export const fetchPageTool = defineTool({
     'rate_limited with retry_after_s (wait that long, e.g. via wait_s, then retry); or 500 server_error ' +
     "(retry the same page); or 402 budget_exhausted. Rows follow the episode's row_format (get_task_info): " +
     '"objects", one object per row; or "columns", where the page gives columns (row_id, then the row_schema ' +
-    'fields) once, before rows, and each row is an array of values in that order.',
+    'fields) once, before rows, and each row is an array of values in that order. Some tasks add to a 200 ' +
+    "(get_task_info's rules explain it): row_count, the rows the page holds (fewer rows: the response was cut " +
+    'short), and as_of, the time of the data snapshot that served it.',
   input: z
     .object({
       page: z.number().int().min(1).describe('1-based page number'),
@@ -105,6 +107,32 @@ export const RULES = {
     'Rows may repeat, page boundaries may shift between requests, and summary rows (is_total true) may ' +
     'appear: submit each real record once.',
 } as const;
+
+/**
+ * The rules of the faults that strike served data, added to get_task_info's rules only on the tasks that
+ * have them (src/core/task-info.ts): truncation (src/core/faults/truncation.ts), schema drift
+ * (src/core/faults/schema-drift.ts) and stale records (src/core/faults/stale.ts).
+ */
+export const SERVED_DATA_RULES = {
+  truncation:
+    'A 200 carries row_count, the number of rows the page holds. A response with fewer rows than row_count ' +
+    'was cut short: the rows it lacks were not served. Fetch the page again (one request) until it comes ' +
+    'with row_count rows.',
+  schema_drift:
+    'From some request on, rows may come in another form than row_schema: a field under another name (e.g. ' +
+    'primary_value for primaryValue) or numbers written as strings (e.g. "1234.5"). Submit every row in ' +
+    'row_schema, with its field names and JSON types: a row in another form is not exact. A row_id resolves ' +
+    'to the row exactly as it was served, so submit drifted rows as corrected row objects (rows or data_jsonl).',
+  stale_records:
+    'Records change: each row has version (higher is newer) and updated_at. Every 200 carries as_of, the ' +
+    'time of the data snapshot that served it; a lagging snapshot (an as_of earlier than another ' +
+    "response's) serves older versions of some rows. Fetch such a page again until its as_of is the newest " +
+    'you have seen, and submit for each primary key the row with the highest version: an older version is ' +
+    'not exact. A row_id resolves to the version its response served.',
+} as const;
+
+/** get_task_info's rules: RULES, then the rules of the task's served-data faults. */
+export type TaskRules = typeof RULES & { readonly [K in keyof typeof SERVED_DATA_RULES]?: string };
 
 export const FORMATS = {
   rows:
