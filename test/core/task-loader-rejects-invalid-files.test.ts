@@ -48,8 +48,8 @@ function t4With(path?: string, value?: unknown): string {
 }
 
 describe('every shipped task file loads', () => {
-  it('tasks/ holds T1..T10 and each passes the loader and its checks', () => {
-    expect(files).toHaveLength(10);
+  it('tasks/ holds T1..T10, T12, T13 and T15, and each passes the loader and its checks', () => {
+    expect(files).toHaveLength(13);
     for (const f of files) {
       const loaded = loadTaskFile(join(dir, f), readFileSync(join(dir, f), 'utf8'));
       expect(`${loaded.spec.id}.json`).toBe(f);
@@ -67,6 +67,9 @@ describe('every shipped task file loads', () => {
       'T8_mixed_faults',
       'T9_adaptive_adversary',
       'T10_constrained_budget',
+      'T12_truncated_page',
+      'T13_schema_drift',
+      'T15_stale_records',
     ]);
     // The checks hold on the tested seeds too, for every profile.
     for (const id of catalog.ids) {
@@ -150,6 +153,33 @@ describe('an invalid task file fails with a message naming the file, the field a
     const e = rejection('T4_rate_limit_429.json', t4With('faults.rate_limit.count', 30));
     expect(e.field).toBe('faults.rate_limit.count');
     expect(e.problem).toMatch(/30 faults do not fit/);
+  });
+
+  it('served-data faults the canonical policy cannot get past (T4 has 12 pages at least)', () => {
+    const keep = { min: 0.1, max: 0.5 };
+    const cut = rejection(
+      'T4_rate_limit_429.json',
+      t4With('faults.truncation', { count: 23, max_consecutive: 2, keep }),
+    );
+    expect(cut.field).toBe('faults.truncation.count');
+    expect(cut.problem).toMatch(/23 cut responses do not fit 22 \(page, served attempt\) slots/);
+    const share = { min: 0.5, max: 0.9 };
+    const stale = rejection(
+      'T4_rate_limit_429.json',
+      t4With('faults.stale', { count: 12, max_consecutive: 2, share }),
+    );
+    expect(stale.field).toBe('faults.stale.count');
+    expect(stale.problem).toMatch(/must be < 12/);
+    const from_request = { min: 3, max: 5 };
+    const drift = (change: Record<string, unknown>) =>
+      rejection('T4_rate_limit_429.json', t4With('faults.schema_drift', { from_request, ...change }));
+    const key = drift({ rename: { cmdCode: 'cmd_code' } });
+    expect(key.field).toBe('faults.schema_drift.rename.cmdCode');
+    expect(key.problem).toMatch(/key field/);
+    expect(drift({ rename: { primaryValue: 'qty' } }).problem).toMatch(/qty is already a field name/);
+    expect(drift({ as_string: ['reporterISO'] }).problem).toMatch(/reporterISO is not a number field/);
+    expect(drift({ as_string: ['price'] }).problem).toMatch(/price is not a row_schema field/);
+    expect(drift({}).field).toBe('faults.schema_drift');
   });
 
   it('a budget too small for the reference plan', () => {
