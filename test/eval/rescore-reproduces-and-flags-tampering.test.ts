@@ -1,8 +1,8 @@
 /**
- * `comtradebench rescore` replays recorded trajectories against fresh episodes: 100 episodes of every task
+ * `comtradebench rescore` replays recorded trajectories against fresh episodes: ten episodes of every task
  * recorded by `run --trajectories` reproduce exactly (exit 0), and each kind of tampering — a deleted 429,
- * an edited row, an added page, a changed score — is flagged with exit 3 in a file of ten, naming the
- * episode and the first differing call. Trajectories of other versions, or salted ones without their salt, are refused (exit 4).
+ * an edited row, an added page, a changed score — is flagged with exit 3 in a file of one episode per task,
+ * naming the episode and the first differing call. Trajectories of other versions, or salted ones without their salt, are refused (exit 4).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { type Trajectory, TrajectoryRecorder } from '../../src/env/trajectory.js
 import { captureIo, tempDir } from './helpers.js';
 
 type Json = Record<string, unknown>;
+/** The catalogue's tasks: ten seeds of each are recorded, task after task. */
+const TASKS = loadTasks().ids.length;
 let dir: string;
 let lines: Trajectory[];
 
@@ -47,7 +49,7 @@ async function rescore(
   return { code, out: io.stdout, err: io.stderr, json };
 }
 
-/** A file of ten trajectories of different tasks, the one at `index` replaced by `edit` of a copy of it. */
+/** A file of one trajectory per task (one seed), the one at `index` replaced by `edit` of a copy of it. */
 function tampered(index: number, edit: (t: Json & { calls: Json[] }) => void): unknown[] {
   const copy = structuredClone(lines[index]) as unknown as Json & { calls: Json[] };
   edit(copy);
@@ -71,17 +73,18 @@ function flagged(
   const d = verdict.difference as { call: number | null; path: string };
   expect(d.call).toBe(call);
   expect(d.path).toMatch(path);
-  expect(r.json).toMatchObject({ episodes: 10, reproduced: 9, differ: 1 });
+  expect(r.json).toMatchObject({ episodes: TASKS, reproduced: TASKS - 1, differ: 1 });
 }
 
 describe('rescore', () => {
-  it('reproduces 100 recorded episodes of every task exactly (exit 0)', async () => {
-    expect(lines).toHaveLength(100);
-    expect(new Set(lines.map((t) => t.task_id)).size).toBe(10);
+  it('reproduces ten recorded episodes of every task exactly (exit 0)', async () => {
+    const all = 10 * TASKS;
+    expect(lines).toHaveLength(all);
+    expect(new Set(lines.map((t) => t.task_id)).size).toBe(TASKS);
     const r = await rescore(lines);
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out).toContain('100 episodes: 100 reproduced exactly, 0 differ');
-    expect(r.json).toMatchObject({ episodes: 100, reproduced: 100, differ: 0 });
+    expect(r.out).toContain(`${all} episodes: ${all} reproduced exactly, 0 differ`);
+    expect(r.json).toMatchObject({ episodes: all, reproduced: all, differ: 0 });
   });
 
   it('flags a deleted 429 at the call that follows it', async () => {
