@@ -87,13 +87,19 @@ const shareRange = (lo: number, hi: number) =>
     .strict()
     .refine((r) => r.min <= r.max, { message: 'min must be <= max' });
 
+/**
+ * The slots of a fault that strikes served responses (src/core/faults/slots.ts): exactly `count` (page,
+ * served attempt) slots per seed, at most `max_consecutive` in a row on one page (up to `maxRun`).
+ */
+const servedSlots = (maxRun: number) => ({
+  count: z.number().int().min(1).max(50),
+  max_consecutive: z.number().int().min(1).max(maxRun),
+});
+
 /** Served responses cut short (src/core/faults/truncation.ts). */
 export const TruncationSpec = z
   .object({
-    /** Exact number of (page, served attempt) slots whose 200 is cut short, per seed. */
-    count: z.number().int().min(1).max(50),
-    /** At most this many cut responses in a row on one page. */
-    max_consecutive: z.number().int().min(1).max(5),
+    ...servedSlots(5),
     /** The share of the page's rows a cut response keeps (at least one row is always cut). */
     keep: shareRange(0, 0.95),
   })
@@ -119,10 +125,7 @@ export const SchemaDriftSpec = z
 /** Older versions of records served by lagging snapshots (src/core/faults/stale.ts). */
 export const StaleSpec = z
   .object({
-    /** Exact number of (page, served attempt) slots served from a lagging snapshot, per seed. */
-    count: z.number().int().min(1).max(50),
-    /** At most this many lagging responses in a row on one page. */
-    max_consecutive: z.number().int().min(1).max(4),
+    ...servedSlots(4),
     /** How far a lagging snapshot lags, as the expected share of a page's records it serves in an older version. */
     share: shareRange(0.05, 1),
   })
