@@ -11,10 +11,15 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
+# Public (Space) defaults: per-client caps on, and the client read from X-Forwarded-For behind the Space's
+# proxies, which are on private addresses (README, Security and limits). Override with docker run -e.
 ENV NODE_ENV=production \
     PORT=8000 \
     HOST=0.0.0.0 \
-    ENABLE_WEB_INTERFACE=true
+    ENABLE_WEB_INTERFACE=true \
+    MAX_EPISODES_PER_CLIENT=8 \
+    MAX_RESETS_PER_MINUTE=60 \
+    TRUST_PROXY=loopback,linklocal,uniquelocal
 WORKDIR /app
 COPY package.json package-lock.json README.md openenv.yaml ./
 COPY tasks ./tasks

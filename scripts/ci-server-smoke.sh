@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the Docker image does, on the checkout (there is no Docker engine in CI): build, start the built
-# server, probe /health, run one /ws episode with the reference solver (score must be 100), send SIGTERM
-# and expect a clean exit 0. Prints PASS/FAIL lines; exits non-zero on the first failure.
+# server with the image's environment, probe /health, run one /ws episode with the reference solver (score
+# must be 100), one HTTP episode through its token, send SIGTERM and expect a clean exit 0. Prints
+# PASS/FAIL lines; exits non-zero on the first failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,8 @@ npm run build >"$OUT" 2>&1 || { cat "$OUT"; fail "npm run build"; }
 pass "npm run build"
 
 # The image's CMD and environment.
-PORT="$PORT" HOST=127.0.0.1 ENABLE_WEB_INTERFACE=true LOG_LEVEL=info node --max-semi-space-size=64 dist/src/server/main.js >"$LOG" 2>&1 &
+PORT="$PORT" HOST=127.0.0.1 ENABLE_WEB_INTERFACE=true MAX_EPISODES_PER_CLIENT=8 MAX_RESETS_PER_MINUTE=60 \
+  TRUST_PROXY=loopback,linklocal,uniquelocal LOG_LEVEL=info node --max-semi-space-size=64 dist/src/server/main.js >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 healthy=""
@@ -43,6 +45,23 @@ node dist/src/cli/main.js run --agent reference --tasks T4_rate_limit_429 --seed
 score="$(node -e "console.log(JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')).episodes[0].score)" "$JSON")"
 [ "$score" = "100" ] || { cat "$OUT"; fail "the reference solver over /ws scored $score, expected 100"; }
 pass "one /ws episode with the reference solver scored 100"
+
+# One HTTP episode: the token /reset hands out opens it, nothing else does, and DELETE ends it.
+node -e "
+const base = 'http://127.0.0.1:${PORT}';
+const post = (p, b, h = {}) => fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: JSON.stringify(b) });
+(async () => {
+  const r = await post('/reset', { task_id: 'T1_single_page', seed: 0 });
+  const { episode_token: token, observation } = await r.json();
+  if (r.status !== 200 || r.headers.get('x-episode-token') !== token) throw new Error('POST /reset: ' + r.status);
+  const step = { action: { type: 'list_tools' } };
+  if ((await post('/step', step, { 'x-episode-token': token })).status !== 200) throw new Error('step with the token');
+  if ((await post('/step', { ...step, episode_id: observation.episode_id })).status !== 401) throw new Error('step without it');
+  const del = await fetch(base + '/episodes/' + observation.episode_id, { method: 'DELETE', headers: { 'x-episode-token': token } });
+  if (del.status !== 204) throw new Error('DELETE: ' + del.status);
+})().catch((e) => { console.error(e.message); process.exit(1); });
+" >"$OUT" 2>&1 || { cat "$OUT"; fail "an HTTP episode with its token"; }
+pass "one HTTP episode: opened by its token only, ended by DELETE /episodes/:id"
 
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"

@@ -2,6 +2,7 @@
  * Service configuration from environment variables, parsed by zod. A bad value fails fast with a message
  * naming the variable. OpenEnv's names are reused where they exist.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -10,13 +11,81 @@ const bool = z
 
 const MiB = 1024 * 1024;
 
+/** A comma-separated list, trimmed, without empty entries. */
+export const listOf = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** The address ranges proxy-addr (Fastify's trustProxy) knows by name. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isAddressOrRange = (v: string): boolean => {
+  if (PROXY_RANGES.has(v)) return true;
+  const [address = '', prefix, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * TRUST_PROXY as Fastify's trustProxy: empty or `false` trusts no proxy (the client is the socket's
+ * address); otherwise a comma-separated list of addresses, CIDR ranges or the names loopback, linklocal,
+ * uniquelocal: the proxies whose X-Forwarded-For entries are believed, read from the right, so the client
+ * is the first address that is not such a proxy. `true` believes every entry, including the ones a
+ * client writes itself, so it is safe only behind a proxy that replaces the header.
+ */
+export function trustProxyOf(value: string): boolean | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return listOf(value);
+}
+
+const origin = (v: string): boolean => {
+  if (v === '*') return true;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
+  } catch {
+    return false;
+  }
+};
+
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Live sessions (WS connections, MCP sessions, HTTP episodes) at once. */
   MAX_CONCURRENT_ENVS: z.coerce.number().int().min(1).max(1_000_000).default(1024),
-  /** Sessions idle longer than this are reaped (their episode ends with end_reason idle_timeout). */
+  /** /ws and MCP sessions idle longer than this are reaped (their episode ends with end_reason idle_timeout). */
   SESSION_TIMEOUT_S: z.coerce.number().min(1).default(900),
+  /** HTTP and /web episodes idle longer than this are reaped (nothing holds them open, so sooner). */
+  HTTP_SESSION_TIMEOUT_S: z.coerce.number().min(1).default(300),
+  /** Live sessions (episodes) one client may hold across HTTP, /web, /ws and MCP; 0: no cap. */
+  MAX_EPISODES_PER_CLIENT: z.coerce.number().int().min(0).default(0),
+  /** Resets one client may start per minute across HTTP, /web, /ws and MCP; 0: no limit. */
+  MAX_RESETS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  /** Which proxies' X-Forwarded-For names the client (trustProxyOf); empty: none. */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine(
+      (v) => typeof trustProxyOf(v) !== 'object' || listOf(v).every(isAddressOrRange),
+      'expected false, true, or comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+    ),
+  /** When set, every route but /health, the docs and the /web page needs Authorization: Bearer <API_KEY>. */
+  API_KEY: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || v.length >= 16, 'an API key needs at least 16 characters'),
+  /** Origins allowed to call the server from a browser (comma-separated, or *); empty: same origin only. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine(
+      (v) => listOf(v).every(origin),
+      'expected comma-separated origins such as https://example.org (scheme, host, optional port), or *',
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENABLE_WEB_INTERFACE: bool.default(false),
   /** Largest HTTP body, WS frame and MCP request, in bytes. */

@@ -41,10 +41,10 @@ export async function captureSmall(url: string): Promise<SmallReplies> {
     return text;
   };
   const httpReset = await post('/reset', { task_id: 'T1_single_page', seed: 0 });
-  const id = (JSON.parse(httpReset) as { observation: { episode_id: string } }).observation.episode_id;
+  const token = (JSON.parse(httpReset) as { episode_token: string }).episode_token;
   let httpStep = '';
   for (let i = 0; i < AT_STEP; i++)
-    httpStep = await post('/step', { action: STEP_ACTION }, { 'x-episode-id': id });
+    httpStep = await post('/step', { action: STEP_ACTION }, { 'x-episode-token': token });
   for (const [name, text] of Object.entries({ wsReset, wsStep })) {
     if (!text.startsWith('{"type":"observation"'))
       throw new Error(`${name}: unexpected reply ${text.slice(0, 200)}`);

@@ -1,6 +1,6 @@
 /**
  * Section 5 client: stateful HTTP small steps. C keep-alive connections, each a lockstep loop of
- * `POST /step` get_task_info on its own episode (X-Episode-Id header, fixed body), timing each request;
+ * `POST /step` get_task_info on its own episode (its X-Episode-Token header, fixed body), timing each request;
  * every `resetEvery` steps it `POST /reset`s a fresh episode (max_steps would end it), untimed.
  * A minimal HTTP/1.1 client over net with precomputed request bytes (it reads Content-Length bodies only),
  * lighter than autocannon and bounded the same way; the same client drives the floor.
@@ -90,9 +90,8 @@ runWorker(async () => {
       const reset = await c.request(post('/reset', JSON.stringify({ task_id: 'T1_single_page', seed })));
       seed += a.connections;
       if (reset.status !== 200) throw new Error(`POST /reset: ${reset.status} ${reset.body.toString()}`);
-      const id = (JSON.parse(reset.body.toString()) as { observation: { episode_id: string } }).observation
-        .episode_id;
-      const step = post('/step', STEP_BODY, `X-Episode-Id: ${id}\r\n`);
+      const token = (JSON.parse(reset.body.toString()) as { episode_token: string }).episode_token;
+      const step = post('/step', STEP_BODY, `X-Episode-Token: ${token}\r\n`);
       await meter.run(
         gate,
         a.resetEvery,

@@ -66,6 +66,8 @@ export interface ErrorDef<A> {
    * then travels as `detail` beside it.
    */
   readonly upstream?: { readonly ws?: (args: A) => string; readonly jsonRpc?: (args: A) => string };
+  /** Headers an HTTP reply carrying this error sends (Retry-After, WWW-Authenticate). */
+  readonly httpHeaders?: (args: A) => Readonly<Record<string, string>>;
 }
 
 type NoArgs = Record<never, never>;
@@ -179,13 +181,13 @@ export const ERRORS = {
       `no episode yet: reset first${a.reset_with === undefined ? '' : ` (${a.reset_with})`}; tools act on an episode`,
     details: [],
   }),
-  CB_ERR_EPISODE_ID_REQUIRED: def({
-    status: 400,
+  CB_ERR_EPISODE_TOKEN_REQUIRED: def({
+    status: 401,
     toolErrorType: 'invalid_args',
     ws: 'EXECUTION_ERROR',
     jsonRpc: JSONRPC.INVALID_PARAMS,
     message: () =>
-      'HTTP episodes are addressed by episode_id: pass the episode_id returned by POST /reset in the body, as ?episode_id=, or as the X-Episode-Id header',
+      'an HTTP episode is reached only with its token: send the episode_token that POST /reset returned (also its x-episode-token header) as the X-Episode-Token header',
     details: [],
   }),
   CB_ERR_EPISODE_ID_AMBIGUOUS: def<{ given: ReadonlyArray<readonly [where: string, value: unknown]> }>({
@@ -197,13 +199,14 @@ export const ERRORS = {
       `episode_id is given more than once, with ${a.given.map(([where, v]) => `${JSON.stringify(v)} in the ${where}`).join(' and ')}; pass one episode_id once`,
     details: [],
   }),
-  CB_ERR_EPISODE_NOT_FOUND: def<{ episode_id: string }>({
+  CB_ERR_EPISODE_NOT_FOUND: def<{ episode_id?: string }>({
     status: 404,
     toolErrorType: 'execution_error',
     ws: 'EXECUTION_ERROR',
     jsonRpc: JSONRPC.INTERNAL_ERROR,
+    // The same words for an unknown id and a wrong token, so the reply never tells whether an id exists.
     message: (a) =>
-      `no HTTP episode '${a.episode_id}' (it never existed, or was reaped); POST /reset to start one`,
+      `no HTTP episode ${a.episode_id === undefined ? '' : `'${a.episode_id}' `}opens with this X-Episode-Token (unknown id, wrong token, or no longer kept); POST /reset to start one`,
     details: [],
   }),
   CB_ERR_EPISODE_CONFLICT: def<{ episode_id: string }>({
@@ -211,7 +214,8 @@ export const ERRORS = {
     toolErrorType: 'execution_error',
     ws: 'EXECUTION_ERROR',
     jsonRpc: JSONRPC.INTERNAL_ERROR,
-    message: (a) => `episode_id '${a.episode_id}' belongs to a live episode; choose another id or omit it`,
+    message: (a) =>
+      `episode_id '${a.episode_id}' belongs to a live episode or a finished one still kept; choose another id or omit it`,
     details: [],
   }),
   CB_ERR_CAPACITY: def<{ active_sessions: number; max_sessions: number }>({
@@ -223,6 +227,23 @@ export const ERRORS = {
     message: (a) =>
       `Server at capacity: ${a.active_sessions}/${a.max_sessions} sessions active. Cannot accept new connections.`,
     details: ['active_sessions', 'max_sessions'],
+  }),
+  CB_ERR_CLIENT_LIMIT: def<{
+    limit: 'MAX_EPISODES_PER_CLIENT' | 'MAX_RESETS_PER_MINUTE';
+    value: number;
+    retry_after_s: number;
+    client: string;
+  }>({
+    status: 429,
+    toolErrorType: 'execution_error',
+    ws: 'CAPACITY_REACHED',
+    jsonRpc: JSONRPC.SERVER_ERROR,
+    message: (a) =>
+      a.limit === 'MAX_EPISODES_PER_CLIENT'
+        ? `too many live episodes from client ${a.client}: MAX_EPISODES_PER_CLIENT is ${a.value}; end one (DELETE /episodes/:id, a close message, DELETE /mcp) or retry in ${a.retry_after_s} s`
+        : `too many resets from client ${a.client}: MAX_RESETS_PER_MINUTE is ${a.value}; retry in ${a.retry_after_s} s`,
+    details: ['limit', 'value', 'retry_after_s', 'client'],
+    httpHeaders: (a) => ({ 'retry-after': String(a.retry_after_s) }),
   }),
   CB_ERR_SESSION_NOT_FOUND: def<{ session_id: string }>({
     status: 404,
@@ -283,6 +304,17 @@ export const ERRORS = {
     message: (a) =>
       `Forbidden: the Host header ${a.host === '' ? 'is missing' : `'${a.host}' is not one of MCP_ALLOWED_HOSTS`}; connect through an allowed host name or add it to MCP_ALLOWED_HOSTS`,
     details: [],
+  }),
+
+  CB_ERR_UNAUTHORIZED: def<{ given: boolean }>({
+    status: 401,
+    toolErrorType: 'transport_error',
+    ws: 'EXECUTION_ERROR',
+    jsonRpc: JSONRPC.SERVER_ERROR,
+    message: (a) =>
+      `this server requires its API key: send the header Authorization: Bearer <API_KEY> (${a.given ? 'the key sent does not match' : 'none was sent'})`,
+    details: [],
+    httpHeaders: () => ({ 'www-authenticate': 'Bearer realm="comtradebench"' }),
   }),
 
   // ---- Transport errors. ----
@@ -405,6 +437,10 @@ export class BenchError<C extends ErrorCode = ErrorCode> extends Error {
     const out: Record<string, unknown> = {};
     for (const k of this.def.details) out[k] = this.args[k];
     return out;
+  }
+  /** Headers an HTTP reply carrying this error sends (none for most codes). */
+  get httpHeaders(): Readonly<Record<string, string>> {
+    return this.def.httpHeaders?.(this.args) ?? {};
   }
   /** Upstream's fixed wording on a transport, when it has one for this code. */
   upstreamMessage(transport: 'ws' | 'jsonRpc'): string | undefined {

@@ -68,12 +68,17 @@ export interface EnvContext {
   readonly catalog: TaskCatalog;
   readonly salt: string;
   readonly saltHash: string | null;
-  /** True when a live episode of another environment has this id. */
+  /** True when another environment's episode holds this id (a live episode, or a kept HTTP one). */
   readonly episodeIdTaken: (episodeId: string, self: ComtradeEnvironment) => boolean;
   /** How call results carry tool values on the OpenEnv paths, unless a reset says otherwise. */
   readonly resultFormat: ResultFormat;
   /** The task's get_task_info text writer, kept once per task by the service. */
   readonly infoText: (task: ResolvedTask) => TaskInfoText | undefined;
+  /**
+   * Run once a reset request is valid, before anything changes; throws to refuse the reset (the store's
+   * per-client rate gate). Absent: every reset is admitted.
+   */
+  readonly admitReset?: (self: ComtradeEnvironment) => void;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
 }
@@ -103,6 +108,7 @@ export class ComtradeEnvironment {
     if (this.ctx.episodeIdTaken(episodeId, this)) {
       throw new BenchError('CB_ERR_EPISODE_CONFLICT', { episode_id: episodeId });
     }
+    this.ctx.admitReset?.(this);
     const seed = req.seed ?? randomInt(0, 2 ** 32);
     const previous = this.ep;
     if (previous !== null && !previous.done) previous.end('closed');

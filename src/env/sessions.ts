@@ -1,16 +1,29 @@
 /**
  * The session store: every live environment, whoever holds it (a /ws connection, an MCP session, or a
- * stateful HTTP episode), under one capacity (MAX_CONCURRENT_ENVS) and one idle reaper
- * (SESSION_TIMEOUT_S). Live episode ids are unique across sessions, and an episode is stored under
- * (task_id, episode_id). Finished HTTP episodes stop counting against capacity but stay readable
- * (state, breakdown) in a bounded recent list.
+ * stateful HTTP episode), under one capacity (MAX_CONCURRENT_ENVS), an optional cap per client
+ * (MAX_EPISODES_PER_CLIENT) and one idle reaper (SESSION_TIMEOUT_S; HTTP episodes have their own, shorter
+ * HTTP_SESSION_TIMEOUT_S, since nothing holds them open). Live episode ids are unique across sessions.
+ *
+ * HTTP episodes (POST /reset and the /web page) belong to whoever holds their token: 128 random bits
+ * handed out once, at reset. The store keeps only the token's SHA-256 digest, and ownedEpisode() is the
+ * one way to reach an HTTP episode: the episode id is an address, never a credential. Finished HTTP
+ * episodes stop counting against capacity but stay readable with their token in a bounded recent list,
+ * and their ids stay taken while kept. /ws and MCP sessions are held by their connection or by their
+ * session id (a random UUID only its creator is told), never by an episode id.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { BenchError } from '../core/errors.js';
 import { TaskInfoText } from '../core/task-info.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskCatalog } from './task-catalog.js';
-import { ComtradeEnvironment, type EnvContext, type ResultFormat } from './environment.js';
+import {
+  type CallToolStep,
+  ComtradeEnvironment,
+  type EnvContext,
+  type ListToolsStep,
+  type ResetStep,
+  type ResultFormat,
+} from './environment.js';
 import { saltHashOf } from './salt.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
@@ -19,13 +32,26 @@ export interface Session {
   readonly id: string;
   readonly kind: SessionKind;
   readonly env: ComtradeEnvironment;
+  /**
+   * Who opened it, as the transport names its clients (src/server/plugins/clients.ts: the remote
+   * address); null when no client is named, and then no per-client limit applies.
+   */
+  readonly client: string | null;
   lastActiveMs: number;
 }
+
+/** Run before every reset of a session a client opened; throws (a BenchError) to refuse the reset. */
+export type ResetGate = (client: string) => void;
 
 export interface SessionStoreOptions {
   readonly catalog: TaskCatalog;
   readonly capacity: number;
+  /** Idle timeout of /ws and MCP sessions. */
   readonly idleTimeoutMs: number;
+  /** Idle timeout of HTTP episodes (default: idleTimeoutMs). */
+  readonly httpIdleTimeoutMs?: number;
+  /** Live sessions one client may hold at once (0 or absent: no cap). */
+  readonly maxSessionsPerClient?: number;
   readonly salt?: string;
   /** How call results carry tool values on the OpenEnv paths (default full). */
   readonly resultFormat?: ResultFormat;
@@ -35,21 +61,50 @@ export interface SessionStoreOptions {
   readonly now?: () => number;
 }
 
+/** An HTTP episode as the store keeps it: its session and the SHA-256 digest of its token. */
+interface HttpEpisode {
+  readonly session: Session;
+  readonly digest: Buffer;
+}
+
+/** What an HTTP reset hands back: the session, the reset triple and the episode's token (told once). */
+export interface HttpReset {
+  readonly session: Session;
+  readonly result: ResetStep;
+  readonly token: string;
+}
+
+const digestOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+/** Compared against when no episode matches, so that a miss costs the same as a wrong token. */
+const NO_DIGEST = digestOf('');
+
 export class SessionStore {
   private readonly live = new Map<string, Session>();
-  private readonly finished = new Map<string, Session>();
   /** episode id -> the session whose environment last started it. */
   private readonly byEpisode = new Map<string, Session>();
   private readonly byEnv = new WeakMap<ComtradeEnvironment, Session>();
+  /** client -> its live sessions (only clients holding one). */
+  private readonly byClient = new Map<string, Set<Session>>();
+  /** HTTP episodes, live and kept, by episode id and by token digest (hex). */
+  private readonly http = new Map<string, HttpEpisode>();
+  private readonly httpByDigest = new Map<string, HttpEpisode>();
+  /** Episode ids of the finished HTTP episodes kept readable, oldest first. */
+  private readonly finished = new Set<string>();
   /** get_task_info's text writers, one per resolved task (tasks are resolved once by the catalog). */
   private readonly infoTexts = new Map<ResolvedTask, TaskInfoText>();
   private readonly ctx: EnvContext;
-  private readonly now: () => number;
   private readonly keepFinished: number;
+  private readonly httpIdleTimeoutMs: number;
+  private readonly maxPerClient: number;
+  private resetGate: ResetGate | null = null;
+  /** The store's clock (milliseconds); transports that count time per client use the same one. */
+  readonly now: () => number;
 
   constructor(readonly opts: SessionStoreOptions) {
     this.now = opts.now ?? Date.now;
     this.keepFinished = opts.keepFinished ?? 10_000;
+    this.httpIdleTimeoutMs = opts.httpIdleTimeoutMs ?? opts.idleTimeoutMs;
+    this.maxPerClient = opts.maxSessionsPerClient ?? 0;
     const salt = opts.salt ?? '';
     this.ctx = {
       catalog: opts.catalog,
@@ -65,8 +120,12 @@ export class SessionStore {
         return t;
       },
       episodeIdTaken: (episodeId, self) => {
-        const owner = this.episodeOwner(episodeId);
+        const owner = this.episodeOwner(episodeId) ?? this.http.get(episodeId)?.session;
         return owner !== undefined && owner.env !== self;
+      },
+      admitReset: (env) => {
+        const client = this.byEnv.get(env)?.client ?? null;
+        if (client !== null && this.resetGate !== null) this.resetGate(client);
       },
       onEpisode: (env, previousId, episodeId) => {
         if (previousId !== null && this.byEpisode.get(previousId)?.env === env)
@@ -84,17 +143,47 @@ export class SessionStore {
     return this.opts.catalog;
   }
 
-  /** Opens a session, or throws CB_ERR_CAPACITY naming the limit. */
-  open(kind: SessionKind, id: string = randomUUID()): Session {
-    if (this.live.size >= this.opts.capacity) {
+  /** Installs the gate every reset of a client's session passes first (the server's per-client rate limit). */
+  gateResets(gate: ResetGate): void {
+    this.resetGate = gate;
+  }
+
+  /**
+   * Opens a session, or throws CB_ERR_CAPACITY or CB_ERR_CLIENT_LIMIT naming the limit. `replacing`: a
+   * live session the caller ends once this one is ready (an HTTP reset that replaces its episode), whose
+   * slot is counted as free.
+   */
+  open(kind: SessionKind, client: string | null = null, replacing?: Session): Session {
+    const freed = replacing !== undefined && this.live.has(replacing.id) ? 1 : 0;
+    if (this.live.size - freed >= this.opts.capacity) {
       throw new BenchError('CB_ERR_CAPACITY', {
         active_sessions: this.live.size,
         max_sessions: this.opts.capacity,
       });
     }
-    const s: Session = { id, kind, env: new ComtradeEnvironment(this.ctx), lastActiveMs: this.now() };
-    this.live.set(id, s);
+    const mine = client === null ? undefined : this.byClient.get(client);
+    const held = (mine?.size ?? 0) - (freed === 1 && replacing!.client === client ? 1 : 0);
+    if (client !== null && this.maxPerClient > 0 && held >= this.maxPerClient) {
+      throw new BenchError('CB_ERR_CLIENT_LIMIT', {
+        limit: 'MAX_EPISODES_PER_CLIENT',
+        value: this.maxPerClient,
+        retry_after_s: this.firstReapS(mine!),
+        client,
+      });
+    }
+    const s: Session = {
+      id: randomUUID(),
+      kind,
+      env: new ComtradeEnvironment(this.ctx),
+      client,
+      lastActiveMs: this.now(),
+    };
+    this.live.set(s.id, s);
     this.byEnv.set(s.env, s);
+    if (client !== null) {
+      if (mine === undefined) this.byClient.set(client, new Set([s]));
+      else mine.add(s);
+    }
     return s;
   }
 
@@ -106,15 +195,40 @@ export class SessionStore {
     s.lastActiveMs = this.now();
   }
 
-  /** Ends a session's episode (if live) and frees its slot. */
+  /** Ends a session's episode (if live) and frees its slot; an HTTP episode stays readable. */
   close(id: string, reason: 'closed' | 'idle_timeout' = 'closed'): boolean {
     const s = this.live.get(id);
     if (s === undefined) return false;
     s.env.close(reason);
-    this.live.delete(id);
+    this.release(s);
+    return true;
+  }
+
+  /** Takes a live session out of every live index; a started HTTP episode joins the kept ones. */
+  private release(s: Session): void {
+    this.live.delete(s.id);
     const episodeId = s.env.episode?.episodeId;
     if (episodeId !== undefined && this.byEpisode.get(episodeId) === s) this.byEpisode.delete(episodeId);
-    return true;
+    if (s.client !== null) {
+      const mine = this.byClient.get(s.client);
+      mine?.delete(s);
+      if (mine?.size === 0) this.byClient.delete(s.client);
+    }
+    if (s.kind === 'http' && episodeId !== undefined && this.http.get(episodeId)?.session === s) {
+      this.finished.add(episodeId);
+      for (const oldest of this.finished) {
+        if (this.finished.size <= this.keepFinished) break;
+        this.forget(oldest);
+      }
+    }
+  }
+
+  /** Drops a kept HTTP episode: its state can no longer be read and its id is free again. */
+  private forget(episodeId: string): void {
+    const e = this.http.get(episodeId);
+    this.finished.delete(episodeId);
+    this.http.delete(episodeId);
+    if (e !== undefined) this.httpByDigest.delete(e.digest.toString('hex'));
   }
 
   /** The live session whose live (not ended) episode has this id. */
@@ -129,72 +243,91 @@ export class SessionStore {
     return s;
   }
 
-  // ---- Stateful HTTP episodes: the session id is the episode id. ----
+  // ---- Stateful HTTP episodes (POST /reset and the /web page), owned by their token. ----
 
-  /** Resets a new HTTP episode; returns its session (id = episode_id). */
-  httpReset(body: unknown): { session: Session; result: ReturnType<ComtradeEnvironment['reset']> } {
-    const requested = (body as { episode_id?: unknown } | null)?.episode_id;
-    if (typeof requested === 'string' && this.episodeOwner(requested) !== undefined) {
-      throw new BenchError('CB_ERR_EPISODE_CONFLICT', { episode_id: requested });
-    }
-    const session = this.open('http', randomUUID());
+  /**
+   * Resets a new HTTP episode for `client` and hands out its token. `replaces`: a token the caller
+   * already holds; once the new episode has started, the token's episode, if live, ends ('closed'), so a
+   * caller that resets again does not pile up episodes (a reset that fails changes nothing). A reset
+   * naming an episode_id that is live or kept is CB_ERR_EPISODE_CONFLICT.
+   */
+  httpReset(body: unknown, opts: { client?: string | null; replaces?: string } = {}): HttpReset {
+    const replacing =
+      opts.replaces === undefined || opts.replaces === ''
+        ? undefined
+        : this.httpByDigest.get(digestOf(opts.replaces).toString('hex'))?.session;
+    const session = this.open('http', opts.client ?? null, replacing);
+    let result: ResetStep;
     try {
-      const result = session.env.reset(body);
-      const episodeId = session.env.episode!.episodeId;
-      this.live.delete(session.id);
-      const keyed: Session = { ...session, id: episodeId };
-      this.live.set(episodeId, keyed);
-      this.byEnv.set(keyed.env, keyed);
-      this.byEpisode.set(episodeId, keyed);
-      this.finished.delete(episodeId);
-      return { session: keyed, result };
+      result = session.env.reset(body);
     } catch (e) {
-      this.live.delete(session.id);
+      this.close(session.id);
       throw e;
     }
+    if (replacing !== undefined) this.close(replacing.id);
+    const token = randomBytes(16).toString('hex');
+    const entry: HttpEpisode = { session, digest: digestOf(token) };
+    this.http.set(session.env.episode!.episodeId, entry);
+    this.httpByDigest.set(entry.digest.toString('hex'), entry);
+    return { session, result, token };
   }
 
-  /** The HTTP episode with this id (live or recently finished); errors name the fix. */
-  httpEpisode(episodeId: string | undefined): Session {
-    if (episodeId === undefined || episodeId === '') {
-      throw new BenchError('CB_ERR_EPISODE_ID_REQUIRED');
-    }
-    const s = this.live.get(episodeId) ?? this.finished.get(episodeId);
-    if (s === undefined || s.kind !== 'http') {
-      throw new BenchError('CB_ERR_EPISODE_NOT_FOUND', { episode_id: episodeId });
-    }
-    return s;
+  /**
+   * The HTTP episode (live or kept) this token opens; with an episode id, that episode, which the token
+   * must open. The token is compared in constant time as a SHA-256 digest (found by its digest when no
+   * id is given). No token: CB_ERR_EPISODE_TOKEN_REQUIRED; an unknown id and a wrong token give the same
+   * CB_ERR_EPISODE_NOT_FOUND, so the reply never tells whether an id exists.
+   */
+  ownedEpisode(episodeId: string | undefined, token: string | undefined): Session {
+    if (token === undefined || token === '') throw new BenchError('CB_ERR_EPISODE_TOKEN_REQUIRED');
+    const digest = digestOf(token);
+    const entry =
+      episodeId === undefined ? this.httpByDigest.get(digest.toString('hex')) : this.http.get(episodeId);
+    const matches = timingSafeEqual(entry?.digest ?? NO_DIGEST, digest);
+    if (entry === undefined || !matches)
+      throw new BenchError(
+        'CB_ERR_EPISODE_NOT_FOUND',
+        episodeId === undefined ? {} : { episode_id: episodeId },
+      );
+    return entry.session;
   }
 
-  /** After an HTTP step: a finished episode frees its capacity slot but stays readable. */
-  settleHttp(s: Session): void {
-    if (s.kind !== 'http' || !s.env.episode?.done || !this.live.has(s.id)) return;
-    this.live.delete(s.id);
-    this.finished.set(s.id, s);
-    while (this.finished.size > this.keepFinished) {
-      const oldest = this.finished.keys().next().value as string;
-      this.finished.delete(oldest);
-    }
+  /** Steps an HTTP episode; one that finishes frees its capacity slot but stays readable. */
+  httpStep(s: Session, action: unknown): ListToolsStep | CallToolStep {
+    this.touch(s);
+    const result = s.env.step(action);
+    if (s.env.episode?.done === true && this.live.has(s.id)) this.release(s);
+    return result;
   }
 
   // ---- Idle reaper ----
 
-  /** How often the idle reaper should run: max(timeout/4, 5 s), as upstream OpenEnv does. */
+  private idleTimeoutOf(s: Session): number {
+    return s.kind === 'http' ? this.httpIdleTimeoutMs : this.opts.idleTimeoutMs;
+  }
+
+  /** Seconds until the first of these sessions would be reaped if left idle (at least 1). */
+  private firstReapS(sessions: ReadonlySet<Session>): number {
+    let first = Infinity;
+    for (const s of sessions) first = Math.min(first, s.lastActiveMs + this.idleTimeoutOf(s));
+    return Math.max(1, Math.ceil((first - this.now()) / 1000));
+  }
+
+  /** How often the idle reaper should run: max(shortest timeout / 4, 5 s), as upstream OpenEnv does. */
   get reapEveryMs(): number {
-    return Math.max(this.opts.idleTimeoutMs / 4, 5000);
+    return Math.max(Math.min(this.opts.idleTimeoutMs, this.httpIdleTimeoutMs) / 4, 5000);
   }
 
   /**
-   * Closes sessions idle longer than the timeout (their episodes end as idle_timeout) and returns them,
+   * Closes sessions idle longer than their timeout (their episodes end as idle_timeout) and returns them,
    * so that transports can close their sockets. The server runs it every reapEveryMs.
    */
   reap(): Session[] {
-    const cutoff = this.now() - this.opts.idleTimeoutMs;
+    const now = this.now();
     const reaped: Session[] = [];
     for (const s of [...this.live.values()]) {
-      if (s.lastActiveMs <= cutoff) {
+      if (s.lastActiveMs <= now - this.idleTimeoutOf(s)) {
         this.close(s.id, 'idle_timeout');
-        if (s.kind === 'http') this.finished.set(s.id, s);
         reaped.push(s);
       }
     }
@@ -206,11 +339,17 @@ export class SessionStore {
     for (const id of [...this.live.keys()]) this.close(id, 'closed');
   }
 
-  stats(): { active_sessions: number; max_sessions: number; finished_http_episodes: number } {
+  stats(): {
+    active_sessions: number;
+    max_sessions: number;
+    finished_http_episodes: number;
+    clients: number;
+  } {
     return {
       active_sessions: this.live.size,
       max_sessions: this.opts.capacity,
       finished_http_episodes: this.finished.size,
+      clients: this.byClient.size,
     };
   }
 }

@@ -4,15 +4,20 @@
  * listen on an ephemeral port. docs/protocol.md describes every route and message.
  *
  * Order matters: cross-cutting plugins first (their hooks and decorators reach every route), then the
- * routes. Plugins that gate requests (API keys, CORS, per-client caps) register after `shutdown` and
- * before the routes; a metrics route registers with the other routes.
+ * routes. Plugins that gate requests register after `shutdown` and before the routes: `cors` (answers
+ * preflights), `api-key` (API_KEY), and after `sessions`, `clients` (who is asking, resets per minute);
+ * a metrics route registers with the other routes. Who counts as a client is Fastify's trustProxy
+ * (TRUST_PROXY, src/config.ts trustProxyOf). docs/protocol.md, Security and limits, describes the gates.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { Config } from '../config.js';
+import { type Config, trustProxyOf } from '../config.js';
 import { SessionStore } from '../env/sessions.js';
 import { loadTasks, type TaskCatalog } from '../env/task-catalog.js';
+import apiKey from './plugins/api-key.js';
 import body from './plugins/body.js';
+import clients from './plugins/clients.js';
+import cors from './plugins/cors.js';
 import errors, { frameworkError, replyError } from './plugins/errors.js';
 import sessions from './plugins/sessions.js';
 import shutdown from './plugins/shutdown.js';
@@ -25,7 +30,10 @@ import wsRoutes from './routes/ws.js';
 
 export interface AppDeps {
   readonly catalog?: TaskCatalog;
-  /** A prepared store (tests inject one with a fake clock or a small capacity). */
+  /**
+   * A prepared store (tests inject one with a fake clock or a small capacity); it then sets capacity,
+   * timeouts and MAX_EPISODES_PER_CLIENT itself, in place of the config's.
+   */
   readonly store?: SessionStore;
 }
 
@@ -42,6 +50,8 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
       catalog: deps.catalog ?? loadTasks(config.TASKS_DIR),
       capacity: config.MAX_CONCURRENT_ENVS,
       idleTimeoutMs: config.SESSION_TIMEOUT_S * 1000,
+      httpIdleTimeoutMs: config.HTTP_SESSION_TIMEOUT_S * 1000,
+      maxSessionsPerClient: config.MAX_EPISODES_PER_CLIENT,
       salt: config.SEED_SALT,
       resultFormat: config.TOOL_RESULT_FORMAT,
     });
@@ -51,6 +61,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
     logController: new LogController({ disableRequestLogging: !verbose }),
     bodyLimit: config.MAX_BODY_BYTES,
     genReqId: () => randomUUID(),
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
     // Requests that arrive while closing get a catalogue error (plugins/shutdown.ts), not Fastify's own body.
     return503OnClosing: false,
     frameworkErrors: (err, req, reply) =>
@@ -62,7 +73,11 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   app.register(errors, { maxBodyBytes: config.MAX_BODY_BYTES });
   app.register(body);
   app.register(shutdown);
+  // Gates.
+  app.register(cors, { origins: config.CORS_ORIGINS });
+  app.register(apiKey, { key: config.API_KEY });
   app.register(sessions, { store });
+  app.register(clients, { resetsPerMinute: config.MAX_RESETS_PER_MINUTE });
   app.register(sockets, { maxPayload: config.MAX_BODY_BYTES });
   app.register(swagger);
 

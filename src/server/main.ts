@@ -31,6 +31,12 @@ export async function serve(overrides: Partial<Config> = {}): Promise<FastifyIns
     {
       max_concurrent_envs: config.MAX_CONCURRENT_ENVS,
       session_timeout_s: config.SESSION_TIMEOUT_S,
+      http_session_timeout_s: config.HTTP_SESSION_TIMEOUT_S,
+      max_episodes_per_client: config.MAX_EPISODES_PER_CLIENT,
+      max_resets_per_minute: config.MAX_RESETS_PER_MINUTE,
+      trust_proxy: config.TRUST_PROXY,
+      api_key: config.API_KEY !== '',
+      cors_origins: config.CORS_ORIGINS,
       web: config.ENABLE_WEB_INTERFACE,
     },
     'comtradebench ready',

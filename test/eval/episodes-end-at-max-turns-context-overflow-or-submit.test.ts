@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import type { ComtradeEnvironment } from '../../src/env/environment.js';
-import { SessionStore, type SessionKind } from '../../src/env/sessions.js';
+import { SessionStore } from '../../src/env/sessions.js';
 import { NO_TOOL_CALL_NUDGE } from '../../src/eval/prompt.js';
 import { buildApp } from '../../src/server/app.js';
 import { catalog, listen, testConfig } from '../server/helpers.js';
@@ -22,8 +22,8 @@ import { policy } from './scripts.js';
 /** A session store that keeps every environment it opened, to read their episodes afterwards. */
 class WatchedStore extends SessionStore {
   readonly envs: ComtradeEnvironment[] = [];
-  override open(kind: SessionKind, id?: string) {
-    const s = super.open(kind, id);
+  override open(...args: Parameters<SessionStore['open']>) {
+    const s = super.open(...args);
     this.envs.push(s.env);
     return s;
   }

@@ -138,27 +138,54 @@ export function expectError(
   expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
 }
 
+/** An HTTP episode POST /reset started: its id, its token, and the X-Episode-Token header carrying it. */
+export interface HttpEpisode {
+  readonly id: string;
+  readonly token: string;
+  readonly auth: { 'x-episode-token': string };
+  readonly body: Json;
+}
+
+/** POST /reset (or /web/reset) that must succeed; returns the episode's id and token. */
+export async function httpReset(
+  app: FastifyInstance,
+  body: unknown = {},
+  url = '/reset',
+  headers: Record<string, string> = {},
+): Promise<HttpEpisode> {
+  const r = await call(app, 'POST', url, body, headers);
+  if (r.status !== 200) throw new Error(`${url} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const token = r.body.episode_token as string;
+  expect(r.headers['x-episode-token']).toBe(token);
+  return { id: r.body.observation.episode_id, token, auth: { 'x-episode-token': token }, body: r.body };
+}
+
 /** An EnvConnection over the stateful HTTP routes (through app.inject), mapping replies like RemoteEnv. */
 export class InjectEnv implements EnvConnection {
-  episodeId: string | null = null;
+  episode: HttpEpisode | null = null;
   constructor(private readonly app: FastifyInstance) {}
 
+  get episodeId(): string | null {
+    return this.episode?.id ?? null;
+  }
+
   async reset(opts: ResetOptions): Promise<Record<string, unknown>> {
-    const r = await call(this.app, 'POST', '/reset', {
+    this.episode = await httpReset(this.app, {
       task_id: opts.task_id,
       seed: opts.seed,
       ...(opts.profile ? { profile: opts.profile } : {}),
     });
-    if (r.status !== 200) throw new Error(`reset failed: ${JSON.stringify(r.body)}`);
-    this.episodeId = r.body.observation.episode_id;
-    return r.body.observation;
+    return this.episode.body.observation;
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolReply> {
-    const r = await call(this.app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name: name, arguments: args },
-      episode_id: this.episodeId,
-    });
+    const r = await call(
+      this.app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name: name, arguments: args }, episode_id: this.episodeId },
+      this.episode?.auth,
+    );
     if (r.status !== 200) throw new Error(`step failed: ${JSON.stringify(r.body)}`);
     return toolReplyOf(r.body as StepTriple);
   }

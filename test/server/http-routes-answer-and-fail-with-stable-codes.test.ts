@@ -3,7 +3,7 @@ import { reference } from '../../src/agents/reference.js';
 import { runEpisode } from '../../src/agents/runner.js';
 import { SessionStore } from '../../src/env/sessions.js';
 import { buildApp } from '../../src/server/app.js';
-import { call, catalog, expectError, InjectEnv, testConfig } from './helpers.js';
+import { call, catalog, expectError, type HttpEpisode, httpReset, InjectEnv, testConfig } from './helpers.js';
 
 const config = testConfig();
 const store = new SessionStore({ catalog, capacity: 64, idleTimeoutMs: 900_000 });
@@ -15,18 +15,17 @@ app.get('/test-only/boom', async () => {
 beforeAll(() => app.ready());
 afterAll(() => app.close());
 
-async function reset(body: unknown = { task_id: 'T4_rate_limit_429', seed: 11 }): Promise<string> {
-  const r = await call(app, 'POST', '/reset', body);
-  expect(r.status).toBe(200);
-  return r.body.observation.episode_id as string;
-}
+const reset = (body: unknown = { task_id: 'T4_rate_limit_429', seed: 11 }): Promise<HttpEpisode> =>
+  httpReset(app, body);
 const getInfo = { type: 'call_tool', tool_name: 'get_task_info', arguments: {} };
 
 describe('POST /reset', () => {
-  it('accepts no body at all and returns the observation triple with the task, episode id and tools', async () => {
+  it('accepts no body at all and returns the observation triple with the task, episode id and tools, and the episode token', async () => {
     const r = await call(app, 'POST', '/reset');
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body).sort()).toEqual(['done', 'observation', 'reward']);
+    expect(Object.keys(r.body).sort()).toEqual(['done', 'episode_token', 'observation', 'reward']);
+    expect(r.body.episode_token).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.headers['x-episode-token']).toBe(r.body.episode_token);
     expect(r.body.reward).toBe(0);
     expect(r.body.done).toBe(false);
     const o = r.body.observation;
@@ -92,9 +91,9 @@ describe('POST /reset', () => {
 });
 
 describe('POST /step and GET /state', () => {
-  it('addresses the episode by body, ?episode_id= or X-Episode-Id, and state counts every step', async () => {
-    const id = await reset();
-    const a = await call(app, 'POST', '/step', { action: getInfo, episode_id: id });
+  it('reaches the episode with its X-Episode-Token, names it by body, ?episode_id= or X-Episode-Id, and state counts every step', async () => {
+    const { id, auth } = await reset();
+    const a = await call(app, 'POST', '/step', { action: getInfo, episode_id: id }, auth);
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({
       reward: 0,
@@ -106,70 +105,91 @@ describe('POST /step and GET /state', () => {
       data: { task_id: 'T4_rate_limit_429' },
     });
     expect(a.body.observation.result.structured_content).toEqual(a.body.observation.result.data);
-    expect((await call(app, 'POST', `/step?episode_id=${id}`, { action: getInfo })).status).toBe(200);
-    expect((await call(app, 'POST', '/step', { action: getInfo }, { 'x-episode-id': id })).status).toBe(200);
-    const viaQuery = await call(app, 'GET', `/state?episode_id=${id}`);
+    expect((await call(app, 'POST', `/step?episode_id=${id}`, { action: getInfo }, auth)).status).toBe(200);
+    expect(
+      (await call(app, 'POST', '/step', { action: getInfo }, { 'x-episode-id': id, ...auth })).status,
+    ).toBe(200);
+    expect((await call(app, 'POST', '/step', { action: getInfo }, auth)).status).toBe(200);
+    const viaQuery = await call(app, 'GET', `/state?episode_id=${id}`, undefined, auth);
     expect(viaQuery.status).toBe(200);
     expect(viaQuery.body).toMatchObject({
       episode_id: id,
-      step_count: 3,
+      step_count: 4,
       task_id: 'T4_rate_limit_429',
       done: false,
     });
-    const viaHeader = await call(app, 'GET', '/state', undefined, { 'x-episode-id': id });
+    const viaHeader = await call(app, 'GET', '/state', undefined, { 'x-episode-id': id, ...auth });
     expect(viaHeader.body).toEqual(viaQuery.body);
+    expect((await call(app, 'GET', '/state', undefined, auth)).body).toEqual(viaQuery.body);
   });
 
   it('names the fix for a bare (unwrapped) action, a non-object action and a bad action', async () => {
-    const id = await reset();
-    const bare = await call(app, 'POST', '/step', { ...getInfo, episode_id: id });
+    const { id, auth } = await reset();
+    const bare = await call(app, 'POST', '/step', { ...getInfo, episode_id: id }, auth);
     expectError(bare, 422, 'CB_ERR_VALIDATION');
     expect(bare.body.error.message).toContain('{"action": {');
     expect(bare.body.detail[0].loc).toEqual(['action']);
-    expectError(await call(app, 'POST', '/step', { action: 5, episode_id: id }), 422, 'CB_ERR_VALIDATION');
     expectError(
-      await call(app, 'POST', '/step', { action: { type: 'bogus' }, episode_id: id }),
+      await call(app, 'POST', '/step', { action: 5, episode_id: id }, auth),
       422,
       'CB_ERR_VALIDATION',
     );
     expectError(
-      await call(app, 'POST', '/step', { action: { ...getInfo, extra: 1 }, episode_id: id }),
+      await call(app, 'POST', '/step', { action: { type: 'bogus' }, episode_id: id }, auth),
+      422,
+      'CB_ERR_VALIDATION',
+    );
+    expectError(
+      await call(app, 'POST', '/step', { action: { ...getInfo, extra: 1 }, episode_id: id }, auth),
       422,
       'CB_ERR_VALIDATION',
     );
     expectError(await call(app, 'POST', '/step'), 422, 'CB_ERR_VALIDATION');
   });
 
-  it('refuses a missing, unknown or ambiguous episode_id with a message naming the fix', async () => {
-    const missing = await call(app, 'POST', '/step', { action: getInfo });
-    expectError(missing, 400, 'CB_ERR_EPISODE_ID_REQUIRED');
-    expect(missing.body.error.message).toContain('X-Episode-Id');
+  it('refuses a missing token, an unknown episode_id and an ambiguous one with a message naming the fix', async () => {
+    const { id, auth } = await reset();
+    const missing = await call(app, 'POST', '/step', { action: getInfo, episode_id: id });
+    expectError(missing, 401, 'CB_ERR_EPISODE_TOKEN_REQUIRED');
+    expect(missing.body.error.message).toContain('X-Episode-Token');
+    expectError(await call(app, 'GET', '/state'), 401, 'CB_ERR_EPISODE_TOKEN_REQUIRED');
     expectError(
-      await call(app, 'POST', '/step', { action: getInfo, episode_id: 'never-was' }),
+      await call(app, 'POST', '/step', { action: getInfo, episode_id: 'never-was' }, auth),
       404,
       'CB_ERR_EPISODE_NOT_FOUND',
     );
-    expectError(await call(app, 'GET', '/state'), 400, 'CB_ERR_EPISODE_ID_REQUIRED');
-    expectError(await call(app, 'GET', '/state?episode_id=never-was'), 404, 'CB_ERR_EPISODE_NOT_FOUND');
-    const id = await reset();
     expectError(
-      await call(app, 'POST', '/step', { action: getInfo, episode_id: id }, { 'x-episode-id': 'other' }),
+      await call(app, 'GET', '/state?episode_id=never-was', undefined, auth),
+      404,
+      'CB_ERR_EPISODE_NOT_FOUND',
+    );
+    expectError(
+      await call(
+        app,
+        'POST',
+        '/step',
+        { action: getInfo, episode_id: id },
+        { 'x-episode-id': 'other', ...auth },
+      ),
       422,
       'CB_ERR_EPISODE_ID_AMBIGUOUS',
     );
     expectError(
-      await call(app, 'GET', `/state?episode_id=${id}&episode_id=${id}`),
+      await call(app, 'GET', `/state?episode_id=${id}&episode_id=${id}`, undefined, auth),
       422,
       'CB_ERR_EPISODE_ID_AMBIGUOUS',
     );
   });
 
   it('reports tool-level problems inside the observation, as OpenEnv MCP does', async () => {
-    const id = await reset();
-    const unknown = await call(app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name: 'nope' },
-      episode_id: id,
-    });
+    const { id, auth } = await reset();
+    const unknown = await call(
+      app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name: 'nope' }, episode_id: id },
+      auth,
+    );
     expect(unknown.status).toBe(200);
     expect(unknown.body.observation).toMatchObject({
       tool_name: 'nope',
@@ -177,14 +197,17 @@ describe('POST /step and GET /state', () => {
       error: { error_type: 'tool_not_found' },
     });
     expect(Object.keys(unknown.body.observation.error).sort()).toEqual(['error_type', 'message']);
-    const bad = await call(app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 0 } },
-      episode_id: id,
-    });
+    const bad = await call(
+      app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name: 'fetch_page', arguments: { page: 0 } }, episode_id: id },
+      auth,
+    );
     expect(bad.status).toBe(200);
     expect(bad.body.observation.result.is_error).toBe(true);
     expect(bad.body.observation.result.structured_content.error.code).toBe('CB_ERR_INVALID_ARGUMENT');
-    const list = await call(app, 'POST', '/step', { action: { type: 'list_tools' }, episode_id: id });
+    const list = await call(app, 'POST', '/step', { action: { type: 'list_tools' }, episode_id: id }, auth);
     expect(list.body.observation.tools).toHaveLength(3);
   });
 
@@ -194,21 +217,24 @@ describe('POST /step and GET /state', () => {
     const result = await runEpisode(env, reference, { task_id: 'T1_single_page', seed: 3 });
     expect(result.score).toBe(100);
     expect(store.stats().active_sessions).toBe(before);
-    const id = env.episodeId!;
-    const state = await call(app, 'GET', `/state?episode_id=${id}`);
+    const { id, auth } = env.episode!;
+    const state = await call(app, 'GET', `/state?episode_id=${id}`, undefined, auth);
     expect(state.body).toMatchObject({ episode_id: id, done: true, end_reason: 'submitted', score: 100 });
-    const after = await call(app, 'POST', '/step', { action: getInfo, episode_id: id });
+    const after = await call(app, 'POST', '/step', { action: getInfo, episode_id: id }, auth);
     expectError(after, 409, 'CB_ERR_EPISODE_DONE');
-    const list = await call(app, 'POST', '/step', { action: { type: 'list_tools' }, episode_id: id });
+    const list = await call(app, 'POST', '/step', { action: { type: 'list_tools' } }, auth);
     expect(list.body).toMatchObject({ done: true, reward: 1 });
   });
 
   it('puts the terminal reward on the OpenEnv observation and the breakdown in the tool result', async () => {
-    const id = await reset({ task_id: 'T1_single_page', seed: 4 });
-    const submit = await call(app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name: 'submit_results', arguments: { rows: [] } },
-      episode_id: id,
-    });
+    const { auth } = await reset({ task_id: 'T1_single_page', seed: 4 });
+    const submit = await call(
+      app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name: 'submit_results', arguments: { rows: [] } } },
+      auth,
+    );
     expect(submit.status).toBe(200);
     expect(submit.body.done).toBe(true);
     const value = submit.body.observation.result.data;
@@ -260,7 +286,17 @@ describe('read-only routes', () => {
     const doc = (await call(app, 'GET', '/openapi.json')).body;
     expect(doc.info.version).toBe('1.0.0');
     expect(typeof doc.info.title).toBe('string');
-    for (const p of ['/reset', '/step', '/state', '/health', '/metadata', '/schema', '/tasks', '/mcp'])
+    for (const p of [
+      '/reset',
+      '/step',
+      '/state',
+      '/episodes/{id}',
+      '/health',
+      '/metadata',
+      '/schema',
+      '/tasks',
+      '/mcp',
+    ])
       expect(Object.keys(doc.paths)).toContain(p);
     expect(Object.keys(doc.paths)).not.toContain('/ws');
     expect(Object.keys(doc.paths)).not.toContain('/openapi.json');
@@ -305,8 +341,8 @@ describe('transport errors', () => {
     expect(JSON.stringify(boom.body)).not.toContain('secret internals');
     // Still serving, and a full reset/step works.
     expect((await call(app, 'GET', '/health')).status).toBe(200);
-    const id = await reset();
-    expect((await call(app, 'POST', '/step', { action: getInfo, episode_id: id })).status).toBe(200);
+    const { auth } = await reset();
+    expect((await call(app, 'POST', '/step', { action: getInfo }, auth)).status).toBe(200);
   });
 
   it('refuses a body over MAX_BODY_BYTES with 413', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { SessionStore } from '../../src/env/sessions.js';
 import { buildApp } from '../../src/server/app.js';
-import { call, catalog, expectError, listen, testConfig, WsProbe } from './helpers.js';
+import { call, catalog, expectError, httpReset, listen, testConfig, WsProbe } from './helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -20,8 +20,7 @@ it("the app's reaper ends idle /ws and HTTP episodes (idle_timeout), closes the 
     await idle.ask({ type: 'reset', data: { task_id: 'T1_single_page', seed: 1 } });
     const busy = await WsProbe.open(base);
     await busy.ask({ type: 'reset', data: { task_id: 'T1_single_page', seed: 2 } });
-    const http = await call(app, 'POST', '/reset', { task_id: 'T1_single_page', seed: 3 });
-    const httpId = http.body.observation.episode_id as string;
+    const http = await httpReset(app, { task_id: 'T1_single_page', seed: 3 });
     expect(store.size).toBe(3);
 
     now += timeoutMs - 1;
@@ -34,13 +33,16 @@ it("the app's reaper ends idle /ws and HTTP episodes (idle_timeout), closes the 
     expect(await idle.closed).toMatchObject({ code: 1000, reason: 'session idle timeout' });
     expect(store.size).toBe(1);
     expect((await busy.ask({ type: 'state' })).type).toBe('state');
-    const state = await call(app, 'GET', `/state?episode_id=${httpId}`);
+    const state = await call(app, 'GET', `/state?episode_id=${http.id}`, undefined, http.auth);
     expect(state.body).toMatchObject({ done: true, end_reason: 'idle_timeout', score: 0 });
     expectError(
-      await call(app, 'POST', '/step', {
-        action: { type: 'call_tool', tool_name: 'get_task_info' },
-        episode_id: httpId,
-      }),
+      await call(
+        app,
+        'POST',
+        '/step',
+        { action: { type: 'call_tool', tool_name: 'get_task_info' }, episode_id: http.id },
+        http.auth,
+      ),
       409,
       'CB_ERR_EPISODE_DONE',
     );

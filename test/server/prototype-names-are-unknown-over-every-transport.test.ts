@@ -1,7 +1,7 @@
 /**
  * Names every plain object inherits (`constructor`, `__proto__`, `toString`, `hasOwnProperty`, `valueOf`),
  * sent wherever a client names something: task ids, profiles, result formats, action and message types,
- * tool names, tool argument keys, JSON-RPC methods, episode ids in a query. Over HTTP (app.inject), /ws
+ * tool names, tool argument keys, JSON-RPC methods, episode ids in a query or a path, episode tokens. Over HTTP (app.inject), /ws
  * (a real ws client) and /mcp (OpenEnv JSON-RPC and a standard MCP session), each gets a typed error, the
  * server keeps answering /health, and Object.prototype is untouched.
  */
@@ -59,11 +59,11 @@ async function healthy(): Promise<void> {
 const toolFailure = (observation: Json): string =>
   observation.error?.error_type ?? observation.result?.data?.error?.code ?? 'no failure';
 
-/** The episode id of a fresh HTTP episode. */
-async function httpEpisode(): Promise<string> {
+/** A fresh HTTP episode: its id and the X-Episode-Token header that opens it. */
+async function httpEpisode(): Promise<{ id: string; auth: Record<string, string> }> {
   const r = await post('/reset', { task_id: 'T1_single_page', seed: 1 });
   expect(r.status).toBe(200);
-  return r.body.observation.episode_id as string;
+  return { id: r.body.observation.episode_id, auth: { 'x-episode-token': r.body.episode_token } };
 }
 
 /** The official MCP client on a standard session of /mcp (query: the session's episode). */
@@ -87,25 +87,36 @@ describe('names inherited from Object.prototype are unknown values on every tran
       const format = await post('/reset', { result_format: name });
       expect([format.status, format.body.error.code]).toEqual([422, 'CB_ERR_VALIDATION']);
 
-      const id = await httpEpisode();
-      const type = await post('/step', { episode_id: id, action: { type: name } });
+      const { id, auth } = await httpEpisode();
+      const type = await post('/step', { episode_id: id, action: { type: name } }, auth);
       expect([type.status, type.body.error.code]).toEqual([422, 'CB_ERR_VALIDATION']);
-      const tool = await post('/step', { episode_id: id, action: { type: 'call_tool', tool_name: name } });
+      const tool = await post(
+        '/step',
+        { episode_id: id, action: { type: 'call_tool', tool_name: name } },
+        auth,
+      );
       expect(tool.status).toBe(200);
       expect(toolFailure(tool.body.observation)).toBe('tool_not_found');
       expect(tool.body.observation.error.message).toContain(`unknown tool '${name}'`);
       // As a key of tool arguments, written in the JSON text (an own key once parsed).
       const argKey = `{"episode_id":${JSON.stringify(id)},"action":{"type":"call_tool","tool_name":"fetch_page","arguments":{"page":1,${JSON.stringify(name)}:{"page":2}}}}`;
-      const arg = await post('/step', argKey);
+      const arg = await post('/step', argKey, auth);
       if (arg.status === 200) {
         expect(toolFailure(arg.body.observation)).toBe('CB_ERR_INVALID_ARGUMENT');
       } else {
         expect(arg.status).toBe(400); // the JSON parser refuses prototype-poisoning keys
         expect(arg.body.error.code).toMatch(/^CB_ERR_/);
       }
-      const state = await app.inject({ method: 'GET', url: `/state?episode_id=${q}` });
-      expect(state.statusCode).toBe(404);
-      expect(state.json().error.code).toMatch(/^CB_ERR_/);
+      const state = await app.inject({ method: 'GET', url: `/state?episode_id=${q}`, headers: auth });
+      expect([state.statusCode, state.json().error.code]).toEqual([404, 'CB_ERR_EPISODE_NOT_FOUND']);
+      const asToken = await app.inject({
+        method: 'GET',
+        url: '/state',
+        headers: { 'x-episode-token': name },
+      });
+      expect([asToken.statusCode, asToken.json().error.code]).toEqual([404, 'CB_ERR_EPISODE_NOT_FOUND']);
+      const del = await app.inject({ method: 'DELETE', url: `/episodes/${q}`, headers: auth });
+      expect([del.statusCode, del.json().error.code]).toEqual([404, 'CB_ERR_EPISODE_NOT_FOUND']);
 
       const web = await post('/web/reset', { task_id: name });
       expect(web.body.error.code).toBe('CB_ERR_UNKNOWN_TASK');

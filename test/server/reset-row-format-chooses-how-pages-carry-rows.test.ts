@@ -11,7 +11,7 @@ import { connectRemote } from '../../src/client/ws-client.js';
 import { COLUMNS } from '../../src/core/dataset.js';
 import { pageRows } from '../../src/core/row-format.js';
 import { buildApp } from '../../src/server/app.js';
-import { call, catalog, type Json, listen, testConfig } from './helpers.js';
+import { call, catalog, httpReset, type Json, listen, testConfig } from './helpers.js';
 
 const app = buildApp(testConfig(), { catalog });
 let base = '';
@@ -22,14 +22,15 @@ afterAll(() => app.close());
 
 /** Resets over HTTP, then returns the structured values of get_task_info and of page 2. */
 async function infoAndPage2(reset: Record<string, unknown>): Promise<{ info: Json; page: Json }> {
-  const r = await call(app, 'POST', '/reset', { task_id: 'T3_duplicates', seed: 9, ...reset });
-  expect(r.status).toBe(200);
-  const episode_id = r.body.observation.episode_id as string;
+  const { auth } = await httpReset(app, { task_id: 'T3_duplicates', seed: 9, ...reset });
   const step = async (tool_name: string, args: Record<string, unknown>) => {
-    const s = await call(app, 'POST', '/step', {
-      action: { type: 'call_tool', tool_name, arguments: args },
-      episode_id,
-    });
+    const s = await call(
+      app,
+      'POST',
+      '/step',
+      { action: { type: 'call_tool', tool_name, arguments: args } },
+      auth,
+    );
     expect(s.status).toBe(200);
     return s.body.observation.result.structured_content;
   };

@@ -33,6 +33,8 @@ export interface JsonRpcContext {
   readonly store: SessionStore;
   /** The WebSocket connection's own session (the /ws `mcp` message, WS /mcp). */
   readonly socketSession?: Session;
+  /** Who is asking (src/server/plugins/clients.ts): sessions created here count against this client. */
+  readonly client?: string | null;
 }
 
 function invalidRequest(error: z.ZodError): JsonRpcError {
@@ -78,9 +80,13 @@ export function unknownTool(name: string): BenchError<'CB_ERR_UNKNOWN_TOOL'> {
   return new BenchError('CB_ERR_UNKNOWN_TOOL', { tool: name, tools: [...TOOL_BY_NAME.keys()] });
 }
 
-/** Opens an MCP session and resets its episode; closes the session again if the reset fails. */
-export function openMcpSession(store: SessionStore, params: Record<string, unknown>): Session {
-  const session = store.open('mcp');
+/** Opens an MCP session for `client` and resets its episode; closes the session again if the reset fails. */
+export function openMcpSession(
+  store: SessionStore,
+  params: Record<string, unknown>,
+  client: string | null,
+): Session {
+  const session = store.open('mcp', client);
   try {
     const reset: Record<string, unknown> = {};
     for (const k of ['task_id', 'seed', 'profile', 'episode_id'] as const)
@@ -134,7 +140,7 @@ function dispatch(ctx: JsonRpcContext, method: string, params: Record<string, un
       return callToolResult(s.env.runTool(name, params.arguments ?? {}).outcome, s.env.resultFormat);
     }
     case 'openenv/session/create':
-      return sessionSummary(openMcpSession(ctx.store, params));
+      return sessionSummary(openMcpSession(ctx.store, params, ctx.client ?? null));
     case 'openenv/session/close': {
       const sid = params.session_id;
       if (typeof sid !== 'string' || sid === '')

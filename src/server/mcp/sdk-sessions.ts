@@ -59,11 +59,12 @@ export class McpSdkSessions {
     body: unknown,
     params: Record<string, unknown>,
     id: JsonRpcId,
+    client: string | null,
   ): Promise<Response | JsonRpcError> {
     this.sweep();
     let session: Session;
     try {
-      session = openMcpSession(this.store, params);
+      session = openMcpSession(this.store, params, client);
     } catch (e) {
       return jsonRpcError(id, asBenchError(e));
     }

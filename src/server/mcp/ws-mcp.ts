@@ -36,10 +36,10 @@ export function mcpSocketHandler(store: SessionStore, sockets: SocketRegistry) {
       } catch (e) {
         return send(protocolError.parse((e as Error).message));
       }
-      send(handleJsonRpc({ store, socketSession: session }, body));
+      send(handleJsonRpc({ store, socketSession: session, client: session.client }, body));
     });
     try {
-      session = openMcpSession(store, episodeParams(req));
+      session = openMcpSession(store, episodeParams(req), req.clientKey);
       sockets.bind(session, socket);
     } catch (e) {
       fail(asBenchError(e));

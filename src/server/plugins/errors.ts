@@ -51,10 +51,14 @@ export function frameworkError(e: unknown, req: FastifyRequest, maxBodyBytes: nu
   return asBenchError(e);
 }
 
-/** Sends a catalogue error as the JSON error body with its status. */
+/** Sends a catalogue error as the JSON error body with its status and headers. */
 export function replyError(req: FastifyRequest, reply: FastifyReply, e: BenchError): FastifyReply {
-  const { status, body } = httpError(e, req.id);
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  const { status, headers, body } = httpError(e, req.id);
+  return reply
+    .code(status)
+    .headers(headers)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
 }
 
 export interface ErrorsOptions {

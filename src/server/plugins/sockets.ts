@@ -6,6 +6,10 @@
  * its own 'message' event (every answer is synchronous, JSON-RPC dispatch included), so replies leave in
  * message order without a queue.
  *
+ * An upgrade request answered with an HTTP error instead (refused by a gate such as API_KEY, or arriving
+ * while the server closes) leaves a raw socket the HTTP server no longer manages: it is ended once the
+ * answer is written, so that it neither leaks nor holds up shutdown.
+ *
  * Close codes: 1000 when the session ends (reaped: "session idle timeout"; closed through JSON-RPC:
  * "session ended"); 1001 at shutdown, after which stragglers are dropped once SOCKET_CLOSE_GRACE_MS has
  * passed; 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES.
@@ -110,6 +114,12 @@ const sockets: FastifyPluginAsync<SocketsOptions> = async (app, { maxPayload }) 
   app.onHousekeeping((reaped) => {
     for (const s of reaped) registry.close(s.id, 1000, 'session idle timeout');
     registry.sweep();
+  });
+  // @fastify/websocket ends refused upgrades only when its own onRequest hook ran; a gate registered before
+  // it (shutdown, API_KEY) can refuse first.
+  app.addHook('onResponse', (req, _reply, done) => {
+    if ((req.raw as { upgrade?: boolean }).upgrade === true && req.ws !== true) req.raw.socket.destroySoon();
+    done();
   });
   // Before @fastify/websocket's own preClose (which would close them without a code).
   app.addHook('preClose', () => registry.closeAll(1001, 'server shutting down', SOCKET_CLOSE_GRACE_MS));

@@ -1,6 +1,7 @@
 /**
  * OpenAPI and Swagger UI: GET /openapi.json (info.version is what `openenv validate` reads) and /docs.
- * WebSocket routes are hidden: OpenAPI lists the HTTP routes only, as upstream's does.
+ * WebSocket routes are hidden: OpenAPI lists the HTTP routes only, as upstream's does. Both are public
+ * (open without API_KEY, src/server/plugins/api-key.ts): they describe the API and hold no episode.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,8 +19,13 @@ const openapi: FastifyPluginAsync = async (app) => {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 };
 
 export default fp(openapi, { name: 'swagger' });

@@ -1,14 +1,16 @@
 /**
  * OpenEnv's HTTP routes (docs/protocol.md, HTTP). Upstream's /reset /step /state are stateless; ours keep
- * the episode, addressed by the episode_id /reset returns (in the body, ?episode_id=, or the X-Episode-Id
- * header). Every rule about actions, observations and episodes lives in src/env; this file only moves
- * requests there and writes the replies with the wire codec (src/server/wire/step.ts).
+ * the episode, which belongs to whoever holds the token /reset hands out (`episode_token` in the body and
+ * the x-episode-token header): /step, /state and DELETE /episodes/:id need it as the X-Episode-Token
+ * header, and an episode_id (in the body, ?episode_id=, or X-Episode-Id), when given, must name that
+ * token's episode. Every rule about actions, observations, episodes and their owners lives in src/env;
+ * this file only moves requests there and writes the replies with the wire codec (src/server/wire/step.ts).
  *
  * The route schemas are for /openapi.json and /docs only: bodies are checked once, in src/env and
  * src/server/wire/envelopes.ts, and replies are written with JSON.stringify or the codec, so no field is
  * ever dropped by a response schema.
  */
-import type { FastifyPluginAsync, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { BenchError } from '../../core/errors.js';
 import type { StepResult } from '../../env/environment.js';
@@ -20,17 +22,32 @@ import {
   State,
   schemaDocument,
 } from '../../env/schemas.js';
-import type { Session, SessionStore } from '../../env/sessions.js';
+import type { HttpReset, Session, SessionStore } from '../../env/sessions.js';
 import { environmentMetadata, taskSummaries } from '../metadata.js';
 import { StepRequest, stepRequestEnvelope } from '../wire/envelopes.js';
-import { stepJson } from '../wire/step.js';
+import { resetJson, stepJson } from '../wire/step.js';
 
-/** Steps a stateful HTTP episode; a finished episode frees its capacity slot but stays readable. */
-export function stepEpisode(store: SessionStore, session: Session, action: unknown): StepResult {
-  store.touch(session);
-  const result = session.env.step(action);
-  store.settleHttp(session);
-  return result;
+/** The X-Episode-Token header (the token POST /reset handed out), if sent. */
+export function episodeToken(req: FastifyRequest): string | undefined {
+  const t = req.headers['x-episode-token'];
+  return typeof t === 'string' ? t : undefined;
+}
+
+/** Resets an HTTP episode for the request's client (ending the one its X-Episode-Token holds, if live). */
+export function resetEpisode(store: SessionStore, req: FastifyRequest): HttpReset {
+  const replaces = episodeToken(req);
+  return store.httpReset(req.body ?? {}, {
+    client: req.clientKey,
+    ...(replaces === undefined ? {} : { replaces }),
+  });
+}
+
+/** The reset triple with `episode_token` beside it, and the token as the x-episode-token header. */
+export function sendReset(reply: FastifyReply, { result, token }: HttpReset): FastifyReply {
+  return reply
+    .header('x-episode-token', token)
+    .type('application/json; charset=utf-8')
+    .send(resetJson(result, token));
 }
 
 /** One episode address from the body, the query and the header; two different ones are an error. */
@@ -49,6 +66,17 @@ function episodeIdOf(req: FastifyRequest, fromBody?: string): string | undefined
   return present[0]?.[1] as string | undefined;
 }
 
+/** The HTTP episode the request's X-Episode-Token opens (its episode_id, if given, must name it). */
+export function requestedEpisode(store: SessionStore, req: FastifyRequest, fromBody?: string): Session {
+  return store.ownedEpisode(episodeIdOf(req, fromBody), episodeToken(req));
+}
+
+/** POST /step (and /web/step): the action on the request's episode; a finished episode frees its slot. */
+export function stepRequest(store: SessionStore, req: FastifyRequest): StepResult {
+  const { action, episode_id } = parseEnvelope(stepRequestEnvelope, req.body);
+  return store.httpStep(requestedEpisode(store, req, episode_id), action);
+}
+
 // ---- Documentation schemas (OpenAPI), generated from the same zod schemas the env validates with. ----
 
 function doc(schema: z.ZodType): Record<string, unknown> {
@@ -58,8 +86,14 @@ function doc(schema: z.ZodType): Record<string, unknown> {
   >;
   return rest;
 }
-const tripleDoc = doc(
-  z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() }),
+const Triple = z.object({ observation: Observation, reward: z.number().nullable(), done: z.boolean() });
+const tripleDoc = doc(Triple);
+const resetDoc = doc(
+  Triple.extend({
+    episode_token: z
+      .string()
+      .describe("the episode's token (also the x-episode-token header): send it as X-Episode-Token"),
+  }),
 );
 const errorBodyDoc = {
   type: 'object',
@@ -76,18 +110,32 @@ const errorBodyDoc = {
 };
 const errorDocs = {
   400: errorBodyDoc,
+  401: errorBodyDoc,
   404: errorBodyDoc,
   409: errorBodyDoc,
   413: errorBodyDoc,
   415: errorBodyDoc,
   422: errorBodyDoc,
+  429: errorBodyDoc,
   503: errorBodyDoc,
 };
 const episodeQuery = {
   type: 'object',
-  properties: { episode_id: { type: 'string', description: 'the episode_id returned by POST /reset' } },
+  properties: {
+    episode_id: {
+      type: 'string',
+      description: "optional: the episode_id, which must be the token's episode",
+    },
+  },
 };
-const episodeHeader = { type: 'object', properties: { 'x-episode-id': { type: 'string' } } };
+const episodeHeader = {
+  type: 'object',
+  properties: {
+    'x-episode-token': { type: 'string', description: 'required: the episode_token POST /reset returned' },
+    'x-episode-id': { type: 'string', description: 'optional, as ?episode_id=' },
+  },
+  required: ['x-episode-token'],
+};
 
 /** Schemas document; they never validate (see the header comment). */
 const documentOnly: FastifySchemaCompiler<unknown> = () => () => true;
@@ -108,13 +156,22 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
     '/reset',
     {
       schema: {
-        summary: 'Start an episode; returns the observation triple (the observation carries episode_id)',
+        summary:
+          'Start an episode; returns the observation triple (the observation carries episode_id) and the episode_token that owns it',
         body: doc(ResetRequest),
-        response: { 200: tripleDoc, ...errorDocs },
+        headers: {
+          type: 'object',
+          properties: {
+            'x-episode-token': {
+              type: 'string',
+              description: 'optional: a live episode of yours to end first',
+            },
+          },
+        },
+        response: { 200: resetDoc, ...errorDocs },
       },
-      serializerCompiler: stepReplies,
     },
-    async (req) => store.httpReset(req.body ?? {}).result,
+    async (req, reply) => sendReset(reply, resetEpisode(store, req)),
   );
 
   app.post(
@@ -129,10 +186,7 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
       },
       serializerCompiler: stepReplies,
     },
-    async (req) => {
-      const { action, episode_id } = parseEnvelope(stepRequestEnvelope, req.body);
-      return stepEpisode(store, store.httpEpisode(episodeIdOf(req, episode_id)), action);
-    },
+    async (req) => stepRequest(store, req),
   );
 
   app.get(
@@ -145,7 +199,24 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: doc(State), ...errorDocs },
       },
     },
-    async (req) => store.httpEpisode(episodeIdOf(req)).env.state(),
+    async (req) => requestedEpisode(store, req).env.state(),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/episodes/:id',
+    {
+      schema: {
+        summary:
+          'End an HTTP or /web episode (end_reason closed) and free its slot; 204, also when it had already ended',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        headers: episodeHeader,
+        response: { 204: { type: 'null', description: 'ended' }, ...errorDocs },
+      },
+    },
+    async (req, reply) => {
+      store.close(store.ownedEpisode(req.params.id, episodeToken(req)).id);
+      return reply.code(204).send();
+    },
   );
 
   app.get(
@@ -173,6 +244,7 @@ const httpRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/health',
     {
+      config: { public: true },
       schema: {
         summary: 'Liveness',
         response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['healthy'] } } } },

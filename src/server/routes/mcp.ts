@@ -19,6 +19,7 @@
 import type {} from '@fastify/websocket';
 import { validateHostHeader } from '@modelcontextprotocol/server';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { listOf } from '../../config.js';
 import { BenchError } from '../../core/errors.js';
 import { routeMcpPost } from '../mcp/front.js';
 import { episodeParams, sendFetchResponse, toFetchRequest } from '../mcp/http-bridge.js';
@@ -31,10 +32,7 @@ import { jsonRpcError, jsonRpcResult, protocolError } from '../wire/jsonrpc.js';
 
 /** MCP_ALLOWED_HOSTS as a list of lower-case hostnames (empty: any host). */
 export function allowedHosts(value: string): string[] {
-  return value
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h !== '');
+  return listOf(value).map((h) => h.toLowerCase());
 }
 
 function headerValue(req: FastifyRequest, name: string): string | undefined {
@@ -59,9 +57,9 @@ function idOf(body: unknown): string | number | null {
 const json = (reply: FastifyReply, status: number, body: unknown): FastifyReply =>
   reply.code(status).type('application/json').send(body);
 
-/** A catalogue error as a JSON-RPC body with the error's HTTP status. */
+/** A catalogue error as a JSON-RPC body with the error's HTTP status and headers. */
 const fail = (reply: FastifyReply, e: BenchError, id: string | number | null = null): FastifyReply =>
-  json(reply, e.status, jsonRpcError(id, e));
+  json(reply.headers(e.httpHeaders), e.status, jsonRpcError(id, e));
 
 const mcpRoutes: FastifyPluginAsync = async (app) => {
   const { store, config } = app;
@@ -110,13 +108,19 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
       const route = routeMcpPost(body, sessionHeader);
       switch (route.kind) {
         case 'openenv':
-          return json(reply, 200, handleJsonRpc({ store }, body));
+          return json(reply, 200, handleJsonRpc({ store, client: req.clientKey }, body));
         case 'ping':
           return json(reply, 200, jsonRpcResult(route.id, {}));
         case 'notification':
           return reply.code(202).send();
         case 'initialize': {
-          const res = await sdk.initialize(toFetchRequest(req), body, episodeParams(req), idOf(body));
+          const res = await sdk.initialize(
+            toFetchRequest(req),
+            body,
+            episodeParams(req),
+            idOf(body),
+            req.clientKey,
+          );
           return res instanceof Response ? sendFetchResponse(reply, res) : json(reply, 200, res);
         }
         case 'session': {

@@ -1,49 +1,33 @@
 /**
- * The /web page (ENABLE_WEB_INTERFACE=true; the Hugging Face Space opens it through base_path: /web): one
- * shared web episode driven by POST /web/reset, POST /web/step and GET /web/state, like upstream's JSON
- * routes for custom UIs (docs/protocol.md, /web). The web episode is an ordinary HTTP episode (same
- * capacity, reaper and rules).
+ * The /web page (ENABLE_WEB_INTERFACE=true; the Hugging Face Space opens it through base_path: /web) and
+ * its JSON routes, like upstream's for custom UIs (docs/protocol.md, /web). Every visitor drives their own
+ * episode: POST /web/reset hands out the episode's token (episode_token, x-episode-token), which
+ * POST /web/step and GET /web/state need as X-Episode-Token, exactly as POST /reset, /step and /state do
+ * (the same handlers, src/server/routes/http.ts). A web episode is an ordinary HTTP episode: the same
+ * capacity, per-client caps, short idle timeout and DELETE /episodes/:id. The page itself is public (open
+ * without API_KEY); its JSON routes are API routes.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { BenchError } from '../../core/errors.js';
 import type { StepResult } from '../../env/environment.js';
-import { parseEnvelope } from '../../env/schemas.js';
-import type { Session } from '../../env/sessions.js';
 import { environmentMetadata } from '../metadata.js';
-import { stepRequestEnvelope } from '../wire/envelopes.js';
 import { stepJson } from '../wire/step.js';
-import { stepEpisode } from './http.js';
+import { requestedEpisode, resetEpisode, sendReset, stepRequest } from './http.js';
 
 const sendStep = (reply: FastifyReply, r: StepResult): FastifyReply =>
   reply.type('application/json; charset=utf-8').send(stepJson(r));
 
 const webRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app;
-  let current: string | null = null;
-  const episode = (): Session => {
-    if (current === null)
-      throw new BenchError('CB_ERR_NOT_RESET', { reset_with: 'the Reset button, POST /web/reset' });
-    return store.httpEpisode(current);
-  };
   const metadata = environmentMetadata();
+  const page = { schema: { hide: true }, config: { public: true } };
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/web/', 307));
-  app.get('/web', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/web/', 307));
-  app.get('/web/', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(PAGE),
-  );
+  app.get('/', page, async (_req, reply) => reply.redirect('/web/', 307));
+  app.get('/web', page, async (_req, reply) => reply.redirect('/web/', 307));
+  app.get('/web/', page, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
   app.get('/web/metadata', async () => metadata);
-  app.post('/web/reset', async (req, reply) => {
-    if (current !== null) store.close(current);
-    const { session, result } = store.httpReset(req.body ?? {});
-    current = session.id;
-    return sendStep(reply, result);
-  });
-  app.post('/web/step', async (req, reply) => {
-    const { action } = parseEnvelope(stepRequestEnvelope, req.body);
-    return sendStep(reply, stepEpisode(store, episode(), action));
-  });
-  app.get('/web/state', async () => episode().env.state());
+  app.post('/web/reset', async (req, reply) => sendReset(reply, resetEpisode(store, req)));
+  app.post('/web/step', async (req, reply) => sendStep(reply, stepRequest(store, req)));
+  app.get('/web/state', async (req) => requestedEpisode(store, req).env.state());
 };
 
 export default webRoutes;
@@ -60,7 +44,7 @@ button{margin-right:.4rem}label{margin-right:.8rem}
 <h1>ComtradeBench</h1>
 <p>An OpenEnv environment: fetch every page of a paginated API that fights back, clean the data, submit it.
 Agents connect to <code>/ws</code> (OpenEnv) or <code>/mcp</code> (MCP); the API is in <a href="/docs">/docs</a>.
-This page drives one shared episode.</p>
+Each visitor (each browser tab) drives their own episode.</p>
 <p><label>Task <select id="task"></select></label><label>Seed <input id="seed" type="number" min="0" value="0" style="width:7rem"></label>
 <button id="reset">Reset</button><button id="state">State</button></p>
 <p><label>Action</label><select id="preset">
@@ -74,12 +58,14 @@ This page drives one shared episode.</p>
 <script>
 const $ = (id) => document.getElementById(id);
 const show = async (res) => { const body = await res.json(); $('status').textContent = res.ok ? (body.done ? 'done, reward ' + body.reward : '') : 'error ' + res.status; $('out').textContent = JSON.stringify(body, null, 2); };
-const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(show);
+const headers = () => { const h = { 'content-type': 'application/json' }; const t = sessionStorage.getItem('episode_token'); if (t) h['x-episode-token'] = t; return h; };
+const keep = (res) => { const t = res.headers.get('x-episode-token'); if (t) sessionStorage.setItem('episode_token', t); return res; };
+const post = (url, body) => fetch(url, { method: 'POST', headers: headers(), body: JSON.stringify(body) }).then(keep).then(show);
 $('preset').onchange = () => { $('action').value = $('preset').value; };
 $('action').value = $('preset').value;
 fetch('/tasks').then((r) => r.json()).then(({ tasks }) => { for (const t of tasks) $('task').add(new Option(t.id + ' (' + t.challenge + ')', t.id)); });
 $('reset').onclick = () => post('/web/reset', { task_id: $('task').value, seed: Number($('seed').value) });
 $('step').onclick = () => { let action; try { action = JSON.parse($('action').value); } catch (e) { $('out').textContent = 'The action is not JSON: ' + e.message; return; } post('/web/step', { action }); };
-$('state').onclick = () => fetch('/web/state').then(show);
+$('state').onclick = () => fetch('/web/state', { headers: headers() }).then(show);
 </script></body></html>
 `;

@@ -3,9 +3,11 @@
  * per connection, opened after the upgrade; one reply per message, in order (src/server/plugins/
  * sockets.ts onMessage); `close` gets no reply.
  *
- * Errors that keep the socket open: INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, EXECUTION_ERROR.
- * Errors that close it with 1000: CAPACITY_REACHED at connect, SESSION_ERROR (a binary frame, JSON that
- * is not an object, a session that has ended). A plain GET /ws without an Upgrade is 426.
+ * Errors that keep the socket open: INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, EXECUTION_ERROR, and
+ * CAPACITY_REACHED for a reset over the client's MAX_RESETS_PER_MINUTE. Errors that close it with 1000:
+ * CAPACITY_REACHED at connect (the server's capacity, or the client's MAX_EPISODES_PER_CLIENT),
+ * SESSION_ERROR (a binary frame, JSON that is not an object, a session that has ended). A plain GET /ws
+ * without an Upgrade is 426.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -81,7 +83,9 @@ const wsRoutes: FastifyPluginAsync = async (app) => {
               frame = stateFrame(session.env.state());
               break;
             case 'mcp':
-              frame = mcpFrame(handleJsonRpc({ store, socketSession: session }, m.data));
+              frame = mcpFrame(
+                handleJsonRpc({ store, socketSession: session, client: session.client }, m.data),
+              );
               break;
             case 'close':
               store.close(session.id);
@@ -100,13 +104,21 @@ const wsRoutes: FastifyPluginAsync = async (app) => {
         if (session !== null && socket.readyState === socket.OPEN) answer(session, data, isBinary);
       });
       try {
-        session = store.open('ws');
+        session = store.open('ws', req.clientKey);
         sockets.bind(session, socket);
       } catch (e) {
-        // At capacity: CAPACITY_REACHED (the catalogue's /ws code), then close, as upstream does.
+        // At capacity (the server's, or the client's): CAPACITY_REACHED, then close, as upstream does.
         const be = asBenchError(e);
-        sendFrame(socket, errorFrame(be, be.code !== 'CB_ERR_CAPACITY'));
-        socket.close(1000, be.code === 'CB_ERR_CAPACITY' ? 'server at capacity' : 'session error');
+        const capacity = be.ws === 'CAPACITY_REACHED';
+        sendFrame(socket, errorFrame(be, !capacity));
+        socket.close(
+          1000,
+          be.code === 'CB_ERR_CLIENT_LIMIT'
+            ? 'client limit'
+            : capacity
+              ? 'server at capacity'
+              : 'session error',
+        );
       }
     },
   });

@@ -3,7 +3,7 @@
  * documentation and the wording of every rejection) with, where it is checked on every message, a fast
  * hand-written check proven to agree with it (src/env/schemas.ts Envelope):
  *
- * - the POST /step body (upstream's StepRequest, plus our episode_id);
+ * - the POST /step body (upstream's StepRequest, plus our optional episode_id);
  * - a /ws message (`{"type": ..., "data": ...}`, extra keys refused as upstream's pydantic models do);
  * - a JSON-RPC request (zod only: JSON-RPC is not on the hot path).
  *
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { type Envelope, isRecord, onlyKeys } from '../../env/schemas.js';
 
 const STEP_SHAPE =
-  'POST /step takes {"action": {"type": "call_tool", "tool_name": ..., "arguments": {...}}, "episode_id": "<from /reset>"}';
+  'POST /step takes {"action": {"type": "call_tool", "tool_name": ..., "arguments": {...}}} with the X-Episode-Token header /reset handed out';
 
 export const StepRequest = z
   .object({
@@ -28,7 +28,9 @@ export const StepRequest = z
       .min(1)
       .max(255)
       .optional()
-      .describe('the episode to step (or ?episode_id=, or X-Episode-Id)'),
+      .describe(
+        "optional: the episode to step, which must be the X-Episode-Token's (or ?episode_id=, or X-Episode-Id)",
+      ),
     timeout_s: z.number().positive().optional().describe('accepted for compatibility; tools never block'),
     request_id: z.string().max(255).optional().describe('accepted for compatibility; never echoed'),
   })

@@ -16,11 +16,18 @@ export interface HttpErrorBody {
   detail: unknown;
 }
 
-/** `{"error":{"code","message",...details,"request_id"},"detail":...}` with the entry's HTTP status. */
-export function httpError(e: BenchError, requestId: string): { status: number; body: HttpErrorBody } {
+/**
+ * `{"error":{"code","message",...details,"request_id"},"detail":...}` with the entry's HTTP status and
+ * headers (Retry-After, WWW-Authenticate).
+ */
+export function httpError(
+  e: BenchError,
+  requestId: string,
+): { status: number; headers: Readonly<Record<string, string>>; body: HttpErrorBody } {
   const details = e.details;
   return {
     status: e.status,
+    headers: e.httpHeaders,
     body: {
       error: { code: e.code, message: e.message, ...details, request_id: requestId },
       detail: Array.isArray(details.errors) ? details.errors : e.message,

@@ -4,6 +4,7 @@
  *
  * stepTriple is the triple as an object; stepJson is its JSON text, byte-identical to
  * JSON.stringify(stepTriple(r)) (test/server/wire-json-is-byte-identical-to-json-stringify.test.ts).
+ * An HTTP reset's reply adds the episode's token beside the triple (resetJson).
  * For a successful call, stepJson splices the value's once-written text into the frame (with its
  * escaped form, when the value has one) instead of serialising the value: three times in `full`
  * (content text, structured_content, data), once in `compact` (data).
@@ -64,4 +65,9 @@ function valueStepJson(r: CallToolStep, outcome: ValueOutcome): string {
 export function stepJson(r: StepResult): string {
   if (r.kind === 'call_tool' && r.outcome.ok) return valueStepJson(r, r.outcome);
   return JSON.stringify(stepTriple(r));
+}
+
+/** An HTTP reset's reply: the triple with the episode's token beside it, `{...triple, "episode_token": ...}`. */
+export function resetJson(r: StepResult, token: string): string {
+  return `${stepJson(r).slice(0, -1)},"episode_token":${JSON.stringify(token)}}`;
 }
