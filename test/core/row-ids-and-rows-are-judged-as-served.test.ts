@@ -32,8 +32,8 @@ function submitted(calls: readonly Call[]): Row[] {
 }
 
 describe.each(PROFILES)('a row_id resolves to its row as served (%s)', (profile) => {
-  it('on T1–T10 exactly as before: streamRow of its position (in-page order on drift), byte for byte', async () => {
-    for (const taskId of T1_T10) {
+  for (const taskId of T1_T10) {
+    it(`${taskId}/${profile}: exactly as before, streamRow of its position (in-page order on drift), byte for byte`, async () => {
       for (const seed of SEEDS) {
         const { episode } = await run('reference', taskId, seed, profile);
         const { inst, api } = episode;
@@ -47,30 +47,28 @@ describe.each(PROFILES)('a row_id resolves to its row as served (%s)', (profile)
           for (let k = 0; k < e.count; k++) {
             const id = `r${e.seq}.${k}`;
             const before = streamRow(inst, e.start + (order === null ? k : order[k]!), id);
-            expect(JSON.stringify(resolveRowId(inst, api, id)), `${taskId} seed ${seed} ${id}`).toBe(
+            expect(JSON.stringify(resolveRowId(inst, api, id)), `seed ${seed} ${id}`).toBe(
               JSON.stringify(before),
             );
             resolved += 1;
           }
         }
-        expect(resolved, `${taskId} seed ${seed}`).toBeGreaterThan(0);
+        expect(resolved, `seed ${seed}`).toBeGreaterThan(0);
       }
-    }
-  });
+    });
+  }
 
-  it('on every task: the row object the page carried, in either row format', async () => {
-    for (const taskId of TASK_IDS) {
+  for (const taskId of TASK_IDS) {
+    it(`${taskId}/${profile}: the row object the page carried (rows as the profile's row format)`, async () => {
       for (const seed of SEEDS) {
         const { episode, calls } = await run('reference', taskId, seed, profile);
         for (const row of receivedRows(calls)) {
           const as = resolveRowId(episode.inst, episode.api, row.row_id);
-          expect(JSON.stringify(as), `${taskId} seed ${seed} ${row.row_id as string}`).toBe(
-            JSON.stringify(row),
-          );
+          expect(JSON.stringify(as), `seed ${seed} ${row.row_id as string}`).toBe(JSON.stringify(row));
         }
       }
-    }
-  });
+    });
+  }
 });
 
 describe.each(PROFILES)('served-data faults are judged from what was served (%s)', (profile) => {
