@@ -51,8 +51,8 @@ export function planStale(
   dataKey: number,
   queryYear: number,
 ): StalePlan {
-  // A: midnight UTC, 0..59 days into the year after the query year.
-  const asOfS = Date.UTC(queryYear + 1, 0, 1) / 1000 + 86_400 * intIn(0, 59, dataKey, 85);
+  // A: a second of the first 60 days of the year after the query year.
+  const asOfS = Date.UTC(queryYear + 1, 0, 1) / 1000 + intIn(0, 60 * 86_400 - 1, dataKey, 85);
   return {
     spec,
     key: faultsKey,
