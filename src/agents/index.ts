@@ -1,5 +1,6 @@
 /** The agent registry: the reference solver and the failure personas, by name. */
 import type { TaskCatalog } from '../env/task-catalog.js';
+import { cursorRestartFromZero } from './personas/cursor-restart-from-zero.js';
 import { defaultPageSize } from './personas/default-page-size.js';
 import { empty } from './personas/empty.js';
 import { fabricator } from './personas/fabricator.js';
@@ -11,7 +12,9 @@ import { keyEnumerator } from './personas/key-enumerator.js';
 import { keywordStuffer } from './personas/keyword-stuffer.js';
 import { noDedup } from './personas/no-dedup.js';
 import { noLog } from './personas/no-log.js';
+import { noRefresh } from './personas/no-refresh.js';
 import { noRetry } from './personas/no-retry.js';
+import { noTimeoutRetry } from './personas/no-timeout-retry.js';
 import { prematureRetry } from './personas/premature-retry.js';
 import { schemaEcho } from './personas/schema-echo.js';
 import { singlePass } from './personas/single-pass.js';
@@ -29,6 +32,9 @@ export function agents(catalog: TaskCatalog): Map<string, Agent> {
     keepTotals,
     singlePass,
     defaultPageSize,
+    noRefresh,
+    noTimeoutRetry,
+    cursorRestartFromZero,
     trustPage,
     schemaEcho,
     firstVersion,

@@ -4,26 +4,51 @@
  *
  * 1. budget spent -> 402 (traced, not counted, not a fault, clock unchanged)
  * 2. T += round(wait_s * 1000)
- * 3. T < window_end -> 429 window rejection (no attempt counted, not a fault)
- * 4. attempt a += 1; the scheduled (or, in T9, escalated) fault for (page, a) -> 429 / 500
- * 5. else the page is served (drift applies here; truncation may cut it short)
- * then T += latency_ms. Steps 3-5 each cost one request.
+ * 3. tasks with auth: the token does not outlive the request -> 401 token_expired (a fault, no attempt)
+ * 4. T < window_end -> 429 window rejection (no attempt counted, not a fault)
+ * 5. cursor tasks: the cursor's listing has expired -> 410 cursor_expired (a fault, no attempt)
+ * 6. a page beyond total_pages -> 200 with no rows (no attempt)
+ * 7. attempt a += 1; the scheduled (or, in T9, escalated) fault for (page, a) -> 429 / 500 / 504
+ * 8. else the page is served (drift applies here; truncation may cut it short)
+ * then T += latency_ms (timeout_s for a 504). Steps 3-8 each cost one request.
  *
  * The API keeps stream positions, never row copies: the trace records which positions each 200 served.
  * How the served rows look (versions, schema drift) follows from the trace entry (src/core/response-rows.ts).
  */
+import { TOKEN_EXPIRED, tokenAccepted } from './faults/auth.js';
 import { budgetExhausted } from './faults/budget.js';
+import { CURSOR_EXPIRED, listingExpired } from './faults/cursor.js';
 import { driftShift } from './faults/drift.js';
 import { escalatedFault } from './faults/escalation.js';
 import { RATE_LIMIT, windowRemainingMs } from './faults/rate-limit.js';
 import { scheduledFault } from './faults/schedule.js';
+import { SERVER_ERROR } from './faults/server-error.js';
+import { TIMEOUT } from './faults/timeout.js';
 import { keptRows } from './faults/truncation.js';
 import { artefactsBefore } from './dataset.js';
 import type { Instance } from './instance.js';
 
 /** `truncated`: a 200 cut short (src/core/faults/truncation.ts); it served `count` rows, fewer than the page holds. */
 export type TraceKind =
-  'served' | 'truncated' | 'beyond' | 'window' | 'rate_limit' | 'server_error' | 'budget';
+  | 'served'
+  | 'truncated'
+  | 'beyond'
+  | 'window'
+  | 'rate_limit'
+  | 'server_error'
+  | 'budget'
+  | typeof TOKEN_EXPIRED
+  | typeof TIMEOUT
+  | typeof CURSOR_EXPIRED;
+
+/** The trace kinds that are faults for robustness (src/core/judge/robustness.ts). */
+export const FAULT_KINDS: ReadonlySet<TraceKind> = new Set<TraceKind>([
+  RATE_LIMIT,
+  SERVER_ERROR,
+  TOKEN_EXPIRED,
+  TIMEOUT,
+  CURSOR_EXPIRED,
+]);
 
 /** One fetch_page request as the server saw it. Never visible to the agent before the episode ends. */
 export interface TraceEntry {
@@ -33,7 +58,7 @@ export interface TraceEntry {
   readonly waitMs: number;
   /** Virtual clock when the request was decided (after its wait). */
   readonly atMs: number;
-  readonly status: 200 | 402 | 429 | 500;
+  readonly status: 200 | 401 | 402 | 410 | 429 | 500 | 504;
   readonly kind: TraceKind;
   /** The page's attempt counter after this request (unchanged by window rejections and 402s). */
   readonly attempt: number;
@@ -64,7 +89,19 @@ export class ApiState {
   /** T9: next unspent escalation threshold, and each page's current run of escalated faults. */
   escalationNext = 0;
   escalationRuns: Map<number, number> | null = null;
+  /** Tasks with auth: the issue times of the tokens issued so far, in order (src/core/faults/auth.ts). */
+  tokenIssues: number[] | null = null;
 }
+
+/** What a request presents besides its page: its token and, on cursor tasks, its cursor's listing. */
+export interface RequestAccess {
+  /** Tasks with auth: when the presented token was issued. */
+  readonly tokenIssuedMs?: number | undefined;
+  /** Cursor tasks: when the cursor's listing was opened (undefined: the request opens a new listing). */
+  readonly listingOpenMs?: number | undefined;
+}
+
+const NO_ACCESS: RequestAccess = {};
 
 export function totalPages(inst: Instance, pageSize: number): number {
   return Math.ceil(inst.streamLength / pageSize);
@@ -82,6 +119,7 @@ export function requestPage(
   page: number,
   pageSize: number,
   waitMs: number,
+  access: RequestAccess = NO_ACCESS,
 ): TraceEntry {
   const task = inst.task;
   const seq = st.trace.length + 1;
@@ -95,9 +133,19 @@ export function requestPage(
   st.clockMs += waitMs;
   const t = st.clockMs;
   let entry: TraceEntry;
+  let elapsedMs = task.latency_ms;
   const remaining = windowRemainingMs(st.windowEndMs, t);
-  if (remaining > 0) {
+  const auth = task.faults.auth;
+  const cursorTtl = task.faults.cursor ? Math.round(task.faults.cursor.cursor_ttl_s * 1000) : null;
+  if (
+    auth !== undefined &&
+    !tokenAccepted(access.tokenIssuedMs ?? 0, Math.round(auth.token_ttl_s * 1000), t, task.latency_ms)
+  ) {
+    entry = { ...base, atMs: t, status: 401, kind: TOKEN_EXPIRED };
+  } else if (remaining > 0) {
     entry = { ...base, atMs: t, status: 429, kind: 'window', retryAfterMs: remaining };
+  } else if (access.listingOpenMs !== undefined && listingExpired(cursorTtl, access.listingOpenMs, t)) {
+    entry = { ...base, atMs: t, status: 410, kind: CURSOR_EXPIRED };
   } else if (page > totalPages(inst, pageSize)) {
     entry = { ...base, atMs: t, status: 200, kind: 'beyond' };
   } else {
@@ -109,13 +157,16 @@ export function requestPage(
       const retryAfterMs = fault.retryAfterS * 1000;
       st.windowEndMs = t + retryAfterMs;
       entry = { ...base, attempt, atMs: t, status: 429, kind: 'rate_limit', retryAfterMs };
+    } else if (fault !== null && fault.kind === TIMEOUT) {
+      elapsedMs = (task.faults.timeout?.timeout_s ?? 0) * 1000;
+      entry = { ...base, attempt, atMs: t, status: 504, kind: TIMEOUT };
     } else if (fault !== null) {
       entry = { ...base, attempt, atMs: t, status: 500, kind: 'server_error' };
     } else {
       entry = serve(inst, st, page, pageSize, attempt, t, base);
     }
   }
-  st.clockMs += task.latency_ms;
+  st.clockMs += elapsedMs;
   st.trace.push(entry);
   return entry;
 }

@@ -6,7 +6,9 @@ import { ApiState, pageWindow, requestPage, totalPages } from './api.js';
 import { RowWriter } from './dataset.js';
 import { type DirectValue, isDirectValue, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
+import { currentToken, tokenIssue, tokenText } from './faults/auth.js';
 import { requestsRemaining } from './faults/budget.js';
+import { type Cursor, decodeCursor, encodeCursor } from './faults/cursor.js';
 import { asOfText } from './faults/stale.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
@@ -57,6 +59,23 @@ class DirectOutcome {
 
 function okOutcome(v: Record<string, unknown> | DirectValue): ToolOutcome {
   return isDirectValue(v) ? new DirectOutcome(v) : { ok: true, value: v };
+}
+
+/** fetch_page's arguments after schema validation (src/core/tools.ts). */
+export interface FetchArgs {
+  readonly page?: number | undefined;
+  readonly cursor?: string | undefined;
+  readonly auth_token?: string | undefined;
+  readonly page_size?: number | undefined;
+  readonly wait_s?: number | undefined;
+}
+
+/** An invalid fetch_page argument the schema cannot see (it depends on the task or the episode). */
+function fetchArgumentError(arg: string, message: string): BenchError {
+  return new BenchError('CB_ERR_INVALID_ARGUMENT', {
+    tool: 'fetch_page',
+    issues: [{ path: [arg], message }],
+  });
 }
 
 export interface CallResult {
@@ -173,7 +192,17 @@ export class Episode {
       requestsRemaining: requestsRemaining(api.requestsUsed, this.task.request_budget),
       pageSizeLocked: api.pageSize,
       stepsUsed: this.stepCount,
+      auth: this.currentAuth(),
     };
+  }
+
+  /** Tasks with auth: the token get_task_info gives now (issuing a new one when none is current). */
+  private currentAuth(): EpisodeFacts['auth'] {
+    const auth = this.task.faults.auth;
+    if (auth === undefined) return undefined;
+    const ttlMs = Math.round(auth.token_ttl_s * 1000);
+    const issuedMs = currentToken((this.api.tokenIssues ??= []), ttlMs, this.api.clockMs);
+    return { token: tokenText(this.inst.keys.auth, issuedMs), issuedMs, expiresMs: issuedMs + ttlMs };
   }
 
   /** get_task_info's value now. */
@@ -211,12 +240,10 @@ export class Episode {
     };
   }
 
-  fetch(
-    page: number,
-    pageSize: number | undefined,
-    waitS: number | undefined,
-  ): Record<string, unknown> | DirectValue {
+  fetch(args: FetchArgs): Record<string, unknown> | DirectValue {
     const t = this.task;
+    const pageSize = args.page_size;
+    const waitS = args.wait_s;
     if (pageSize !== undefined && pageSize > t.max_page_size) {
       throw new BenchError('CB_ERR_INVALID_ARGUMENT', {
         tool: 'fetch_page',
@@ -234,8 +261,16 @@ export class Episode {
       throw new BenchError('CB_ERR_PAGE_SIZE_LOCKED', { locked_page_size: locked });
     }
     const size = locked ?? pageSize ?? t.default_page_size;
+    const target = this.target(args, size);
+    const tokenIssuedMs = this.presentedToken(args.auth_token);
     this.api.pageSize = size;
-    const e = requestPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000));
+    const { page } = target;
+    const listingOpenMs = target.cursor?.openMs;
+    const e = requestPage(this.inst, this.api, page, size, Math.round((waitS ?? 0) * 1000), {
+      tokenIssuedMs,
+      listingOpenMs,
+    });
+    const pages = totalPages(this.inst, size);
     const common = {
       requests_remaining: requestsRemaining(this.api.requestsUsed, t.request_budget),
       virtual_time_s: this.api.clockMs / 1000,
@@ -247,10 +282,16 @@ export class Episode {
         return new ServedPage(inst, () => (this.rowWriter ??= new RowWriter(inst)), e, rows, {
           page,
           pageSize: size,
-          totalPages: totalPages(inst, size),
+          totalPages: pages,
           requestsRemaining: common.requests_remaining,
           virtualTimeS: common.virtual_time_s,
           rowFormat: this.rowFormat,
+          nextCursor:
+            t.pagination !== 'cursor'
+              ? undefined
+              : page < pages
+                ? encodeCursor(inst.keys.cursor, { openMs: listingOpenMs ?? e.atMs, pos: page * size })
+                : null,
           heldRows:
             inst.truncation === null
               ? undefined
@@ -279,6 +320,38 @@ export class Episode {
           ...common,
           message: 'Transient server error. Retry the same page.',
         };
+      case 401:
+        return {
+          status: 401,
+          error: 'token_expired',
+          retry: true,
+          page,
+          ...common,
+          message: 'The auth_token has expired. Call get_task_info (free) for a new one, then retry with it.',
+        };
+      case 410:
+        return {
+          status: 410,
+          error: 'cursor_expired',
+          retry: true,
+          page,
+          restart_cursor: encodeCursor(this.inst.keys.cursor, {
+            openMs: e.atMs + t.latency_ms,
+            pos: (page - 1) * size,
+          }),
+          ...common,
+          message:
+            "The cursor's listing has expired. Retry with restart_cursor: it resumes at this page in a new listing.",
+        };
+      case 504:
+        return {
+          status: 504,
+          error: 'gateway_timeout',
+          retry: true,
+          page,
+          ...common,
+          message: `The request timed out after ${t.faults.timeout?.timeout_s ?? 0} s. Retry the same page.`,
+        };
       default:
         return {
           status: 402,
@@ -289,6 +362,67 @@ export class Episode {
           message: 'The request budget is spent. Submit what you have.',
         };
     }
+  }
+
+  /**
+   * The page a fetch_page reads: its `page` on a page-paginated task; on a cursor task the page of its cursor
+   * (page 1 in a new listing without one). An argument the task does not use, or a cursor this instance
+   * never issued, is an invalid argument that costs nothing.
+   */
+  private target(args: FetchArgs, size: number): { page: number; cursor?: Cursor } {
+    const t = this.task;
+    if (t.pagination === 'page') {
+      if (args.cursor !== undefined) {
+        throw fetchArgumentError('cursor', `${t.id} is paginated by page number: pass page, not cursor`);
+      }
+      if (args.page === undefined) throw fetchArgumentError('page', 'required: the 1-based page number');
+      return { page: args.page };
+    }
+    if (args.page !== undefined) {
+      throw fetchArgumentError(
+        'page',
+        `${t.id} is paginated by cursor: omit page, and pass the next_cursor of the previous page (no cursor for page 1)`,
+      );
+    }
+    if (args.cursor === undefined) return { page: 1 };
+    const cursor = decodeCursor(this.inst.keys.cursor, args.cursor);
+    // A cursor this episode gave never fits another page size, points past the stream, or belongs to a
+    // listing opened later than now (another episode of the instance, further on its clock).
+    if (
+      cursor === null ||
+      cursor.pos % size !== 0 ||
+      cursor.pos >= this.inst.streamLength ||
+      cursor.openMs > this.api.clockMs
+    ) {
+      throw fetchArgumentError(
+        'cursor',
+        'not a cursor of this episode: pass a next_cursor or restart_cursor exactly as received, or no cursor for page 1',
+      );
+    }
+    return { page: cursor.pos / size + 1, cursor };
+  }
+
+  /** The issue time of the presented auth_token (tasks with auth); a missing or unknown token is an error. */
+  private presentedToken(token: string | undefined): number | undefined {
+    const t = this.task;
+    if (t.faults.auth === undefined) {
+      if (token !== undefined) throw fetchArgumentError('auth_token', `${t.id} does not use auth_token`);
+      return undefined;
+    }
+    if (token === undefined) {
+      throw fetchArgumentError(
+        'auth_token',
+        `required on ${t.id}: the auth_token get_task_info issues (free)`,
+      );
+    }
+    const issued = tokenIssue(this.inst.keys.auth, this.api.tokenIssues ?? [], token);
+    if (issued === null) {
+      throw fetchArgumentError(
+        'auth_token',
+        'not a token this episode issued: call get_task_info (free) for the current auth_token',
+      );
+    }
+    return issued;
   }
 
   submit(args: SubmissionArgs): Record<string, unknown> {

@@ -38,6 +38,9 @@ export interface Instance {
     readonly layout: number;
     readonly faults: number;
     readonly drift: number;
+    /** Tokens (tasks with auth) and cursors (cursor-paginated tasks); 0 when the task has none. */
+    readonly auth: number;
+    readonly cursor: number;
   };
   readonly query: Query;
   /** "YYYYMM" of months 1..12 of the query year. */
@@ -64,7 +67,14 @@ export interface Instance {
 
 export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Instance {
   const key = (stream: string) => streamKey(task.id, seed, stream, salt);
-  const keys = { data: key('data'), layout: key('layout'), faults: key('faults'), drift: key('drift') };
+  const keys = {
+    data: key('data'),
+    layout: key('layout'),
+    faults: key('faults'),
+    drift: key('drift'),
+    auth: task.faults.auth ? key('auth') : 0,
+    cursor: task.pagination === 'cursor' ? key('cursor') : 0,
+  };
   const q = key('query');
   const pick = <T>(list: readonly T[], salt2: number): T => list[intIn(0, list.length - 1, q, salt2)]!;
   const reporterIso = pick(task.instance.reporters, 1);

@@ -2,7 +2,7 @@
  * The value of a served fetch_page (status 200): its rows are stream positions, written as JSON text for
  * transports or built as objects for in-process callers, never both unless both are asked for. Rows come
  * in the episode's row format (src/core/row-format.ts) and look as the response serves them
- * (src/core/response-rows.ts). Tasks with a fault that strikes served responses add a field: `row_count`
+ * (src/core/response-rows.ts). Some tasks add a field: `next_cursor` (cursor pagination), `row_count`
  * (truncation: the rows the page holds) and `as_of` (stale records: the time of the serving snapshot).
  */
 import type { TraceEntry } from './api.js';
@@ -21,6 +21,8 @@ export interface PageFields {
   readonly requestsRemaining: number;
   readonly virtualTimeS: number;
   readonly rowFormat: RowFormat;
+  /** Cursor-paginated tasks: the cursor of the next page (null on the last); absent on other tasks. */
+  readonly nextCursor?: string | null | undefined;
   /** Truncation: the rows the page holds (`row_count`); undefined on other tasks. */
   readonly heldRows?: number | undefined;
   /** Stale records: the time of the snapshot that served the response (`as_of`); undefined on other tasks. */
@@ -62,6 +64,7 @@ export class ServedPage implements DirectValue {
       total_rows: this.inst.n,
       has_more: f.page < f.totalPages,
     };
+    if (f.nextCursor !== undefined) v.next_cursor = f.nextCursor;
     if (f.heldRows !== undefined) v.row_count = f.heldRows;
     if (f.asOf !== undefined) v.as_of = f.asOf;
     if (columns) v.columns = [...this.rows.columns()];
@@ -83,6 +86,7 @@ export class ServedPage implements DirectValue {
     let s =
       `{"status":200,"page":${f.page},"page_size":${f.pageSize},"total_pages":${f.totalPages},` +
       `"total_rows":${this.inst.n},"has_more":${f.page < f.totalPages},` +
+      (f.nextCursor === undefined ? '' : `"next_cursor":${JSON.stringify(f.nextCursor)},`) +
       (f.heldRows !== undefined ? `"row_count":${f.heldRows},` : '') +
       (f.asOf !== undefined ? `"as_of":"${f.asOf}",` : '');
     if (columns) s += `"columns":${plain ? COLUMNS_JSON : JSON.stringify(this.rows.columns())},`;

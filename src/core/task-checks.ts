@@ -1,14 +1,17 @@
 /**
  * Checks a task beyond its schema, for every profile: enough pages at the maximum page size, fault counts
- * that fit their slots exactly, distinct totals keys, served-data faults the canonical policy can get past
- * (cut and lagging responses that a re-fetch ends, schema drift of non-key fields only), and a reference plan
- * that completes within 80 % of the budget on a sample of seeds. Pure; the loader turns a failure into an
- * error naming the file.
+ * that fit their slots exactly, distinct totals keys, cursor faults only with cursor pagination (and no drift
+ * there), served-data faults the canonical policy can get past (cut and lagging responses that a re-fetch of
+ * the page ends, on page-paginated tasks; schema drift of non-key fields only), and on a sample of seeds a
+ * reference plan that completes within 80 % of the budget and meets exactly the declared token and cursor
+ * expiries. Pure; the loader turns a failure into an error naming the file.
  */
 import { PRIMARY_KEY, ROW_SCHEMA } from './dataset.js';
+import { TOKEN_EXPIRED } from './faults/auth.js';
+import { CURSOR_EXPIRED } from './faults/cursor.js';
 import { MAX_TOTALS_ROWS, totalsCount } from './faults/totals.js';
 import { deriveInstance } from './instance.js';
-import { referencePlan } from './judge/reference-plan.js';
+import { policyComplete, runReferencePolicy } from './judge/reference-plan.js';
 import { MAX_PASSES, RETRY_CAP } from './policy.js';
 import { DEFAULT_PROFILE, type ResolvedTask, resolveTask, type TaskSpec } from './task-spec.js';
 
@@ -45,10 +48,16 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
   if (t.faults.totals && totalsCount(t.faults.totals, t.rows.max) > MAX_TOTALS_ROWS) {
     return { field: 'faults.totals', problem: `more than ${MAX_TOTALS_ROWS} totals rows at rows.max` };
   }
+  if (t.pagination === 'cursor' && t.faults.drift) {
+    return { field: 'faults.drift', problem: 'page drift needs pagination "page"' };
+  }
+  if (t.faults.cursor && t.pagination !== 'cursor') {
+    return { field: 'faults.cursor', problem: 'cursor expiry needs pagination "cursor"' };
+  }
   const served = checkServedDataFaults(t, minPages);
   if (served !== null) return served;
   let used = 0;
-  for (const kind of ['rate_limit', 'server_error'] as const) {
+  for (const kind of ['rate_limit', 'server_error', 'timeout'] as const) {
     const f = t.faults[kind];
     if (f === undefined) continue;
     const capacity = minPages * f.max_consecutive - used;
@@ -73,14 +82,28 @@ function checkResolved(t: ResolvedTask): TaskProblem | null {
     if (scheduled !== used) {
       return { field: 'faults', problem: `seed ${seed} schedules ${scheduled} faults, not exactly ${used}` };
     }
-    const plan = referencePlan(inst);
-    if (!plan.complete)
+    const plan = runReferencePolicy(inst);
+    if (!policyComplete(inst, plan))
       return { field: 'request_budget', problem: `the reference plan cannot finish seed ${seed}` };
-    if (plan.requests > PLAN_BUDGET_SHARE * t.request_budget) {
+    if (plan.requestsUsed > PLAN_BUDGET_SHARE * t.request_budget) {
       return {
         field: 'request_budget',
-        problem: `the reference plan needs ${plan.requests} requests on seed ${seed}, over ${PLAN_BUDGET_SHARE * 100}% of ${t.request_budget}`,
+        problem: `the reference plan needs ${plan.requestsUsed} requests on seed ${seed}, over ${PLAN_BUDGET_SHARE * 100}% of ${t.request_budget}`,
       };
+    }
+    const expiries = [
+      ['auth', t.faults.auth?.expiries, TOKEN_EXPIRED],
+      ['cursor', t.faults.cursor?.expiries, CURSOR_EXPIRED],
+    ] as const;
+    for (const [kind, declared, traceKind] of expiries) {
+      if (declared === undefined) continue;
+      const met = plan.trace.filter((e) => e.kind === traceKind).length;
+      if (met !== declared) {
+        return {
+          field: `faults.${kind}.expiries`,
+          problem: `the reference plan meets ${met} ${traceKind} on seed ${seed}, not exactly ${declared}`,
+        };
+      }
     }
   }
   return null;
@@ -92,6 +115,13 @@ const KEY_FIELDS = new Set<string>(PRIMARY_KEY);
 /** The faults that strike served data: slots that fit, runs a re-fetch ends, drift of non-key fields only. */
 function checkServedDataFaults(t: ResolvedTask, minPages: number): TaskProblem | null {
   const { truncation, schema_drift: drift, stale } = t.faults;
+  // A cut or lagging page is fetched again by its page number.
+  if ((truncation !== undefined || stale !== undefined) && t.pagination === 'cursor') {
+    return {
+      field: truncation !== undefined ? 'faults.truncation' : 'faults.stale',
+      problem: 'needs pagination "page"',
+    };
+  }
   if (truncation !== undefined) {
     // Only pages with a next page are cut (has_more is true on each), so pages 1..P-1.
     const capacity = (minPages - 1) * truncation.max_consecutive;

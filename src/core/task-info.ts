@@ -6,8 +6,8 @@
 import { columnsOf, type FieldType, PRIMARY_KEY, rowSchemaOf } from './dataset.js';
 import type { Query } from './instance.js';
 import type { RowFormat } from './row-format.js';
-import type { ResolvedTask } from './task-spec.js';
-import { FORMATS, RULES, SERVED_DATA_RULES, type TaskRules } from './tools.js';
+import type { Pagination, ResolvedTask } from './task-spec.js';
+import { FORMATS, RULES, TASK_RULES } from './tools.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from './versions.js';
 
 export interface TaskQuery {
@@ -36,6 +36,25 @@ export interface TaskConstraints {
   readonly max_submission_bytes: number;
 }
 
+/** Constraints only the tasks that use them report (after max_submission_bytes, in this order). */
+export interface TaskConstraintExtras {
+  /** Only on cursor-paginated tasks: "cursor". */
+  readonly pagination?: Pagination;
+  readonly cursor_ttl_s?: number;
+  readonly token_ttl_s?: number;
+  readonly timeout_s?: number;
+}
+
+/** The rules of get_task_info: every task's, plus those of the fault kinds the task uses. */
+export type TaskRules = typeof RULES & Partial<typeof TASK_RULES>;
+
+/** Tasks with auth: the token get_task_info issues, and when (virtual seconds). */
+export interface TaskAuth {
+  readonly auth_token: string;
+  readonly issued_at_s: number;
+  readonly expires_at_s: number;
+}
+
 /** The fields of get_task_info that depend on the task alone (frozen: shared by its episodes). */
 export interface TaskFields {
   readonly title: string;
@@ -50,6 +69,7 @@ export interface TaskFields {
     readonly minimum?: number;
   }>;
   readonly columns: readonly string[];
+  readonly constraint_extras: TaskConstraintExtras;
   readonly rules: TaskRules;
   readonly formats: typeof FORMATS;
 }
@@ -74,7 +94,9 @@ export type TaskInfo = {
   readonly row_format: RowFormat;
   /** Only with row_format "columns": the order of each row's values. */
   readonly columns?: readonly string[];
-  readonly constraints: TaskConstraints;
+  readonly constraints: TaskConstraints & TaskConstraintExtras;
+  /** Only on tasks with auth. */
+  readonly auth?: TaskAuth;
   readonly rules: TaskRules;
   readonly formats: typeof FORMATS;
 };
@@ -90,9 +112,41 @@ export interface EpisodeFacts {
   readonly requestsRemaining: number;
   readonly pageSizeLocked: number | null;
   readonly stepsUsed: number;
+  /** Tasks with auth: the current token (src/core/faults/auth.ts). */
+  readonly auth?:
+    { readonly token: string; readonly issuedMs: number; readonly expiresMs: number } | undefined;
+}
+
+/** The constraints and rules a task adds for the fault kinds and pagination it uses. */
+function taskExtras(t: ResolvedTask): { constraints: TaskConstraintExtras; rules: TaskRules } {
+  const f = t.faults;
+  const constraints: { -readonly [K in keyof TaskConstraintExtras]: TaskConstraintExtras[K] } = {};
+  const rules: Partial<Record<keyof typeof TASK_RULES, string>> = {};
+  if (t.pagination === 'cursor') {
+    constraints.pagination = 'cursor';
+    if (f.cursor) constraints.cursor_ttl_s = f.cursor.cursor_ttl_s;
+    rules.cursor = TASK_RULES.cursor;
+  }
+  if (f.auth) {
+    constraints.token_ttl_s = f.auth.token_ttl_s;
+    rules.auth = TASK_RULES.auth;
+  }
+  if (f.timeout) {
+    constraints.timeout_s = f.timeout.timeout_s;
+    rules.timeout = TASK_RULES.timeout;
+  }
+  if (f.truncation) rules.truncation = TASK_RULES.truncation;
+  if (f.schema_drift) rules.schema_drift = TASK_RULES.schema_drift;
+  if (f.stale) rules.stale_records = TASK_RULES.stale_records;
+  // Tasks without any keep the shared RULES object itself.
+  return {
+    constraints: Object.freeze(constraints),
+    rules: Object.keys(rules).length === 0 ? RULES : Object.freeze({ ...RULES, ...rules }),
+  };
 }
 
 export function taskFields(t: ResolvedTask): TaskFields {
+  const extras = taskExtras(t);
   return Object.freeze({
     title: t.title,
     challenge: t.challenge,
@@ -109,20 +163,9 @@ export function taskFields(t: ResolvedTask): TaskFields {
       ),
     ),
     columns: columnsOf(t),
-    rules: taskRules(t),
+    constraint_extras: extras.constraints,
+    rules: extras.rules,
     formats: FORMATS,
-  });
-}
-
-/** RULES, and the rule of each served-data fault the task has (RULES itself for every other task). */
-function taskRules(t: ResolvedTask): TaskRules {
-  const f = t.faults;
-  if (f.truncation === undefined && f.schema_drift === undefined && f.stale === undefined) return RULES;
-  return Object.freeze({
-    ...RULES,
-    ...(f.truncation !== undefined ? { truncation: SERVED_DATA_RULES.truncation } : {}),
-    ...(f.schema_drift !== undefined ? { schema_drift: SERVED_DATA_RULES.schema_drift } : {}),
-    ...(f.stale !== undefined ? { stale_records: SERVED_DATA_RULES.stale_records } : {}),
   });
 }
 
@@ -168,7 +211,17 @@ export function taskInfo(t: ResolvedTask, e: EpisodeFacts, fields: TaskFields = 
       max_steps: t.max_steps,
       steps_used: e.stepsUsed,
       max_submission_bytes: t.max_submission_bytes,
+      ...fields.constraint_extras,
     },
+    ...(e.auth === undefined
+      ? {}
+      : {
+          auth: {
+            auth_token: e.auth.token,
+            issued_at_s: e.auth.issuedMs / 1000,
+            expires_at_s: e.auth.expiresMs / 1000,
+          },
+        }),
     rules: fields.rules,
     formats: fields.formats,
   };
@@ -202,6 +255,10 @@ interface FixedTexts {
   readonly requestsRemaining: string;
   readonly pageSizeLocked: string;
   readonly stepsUsed: string;
+  /** After steps_used: the rest of the constraints, then `,"auth":{"auth_token":` on tasks with auth. */
+  readonly afterSteps: string;
+  readonly authIssued: string;
+  readonly authExpires: string;
   readonly end: string;
 }
 
@@ -219,6 +276,7 @@ export class TaskInfoText {
   constructor(task: ResolvedTask) {
     const t = task;
     const f = (this.fields = taskFields(t));
+    const extras = json(f.constraint_extras).slice(1, -1);
     this.raw = {
       episodeId: `{"task_id":${json(t.id)},"episode_id":`,
       seed: ',"seed":',
@@ -245,9 +303,12 @@ export class TaskInfoText {
       stepsUsed:
         `,"latency_ms":${num(t.latency_ms)},"max_wait_s":${num(t.max_wait_s)},` +
         `"max_steps":${num(t.max_steps)},"steps_used":`,
-      end:
-        `,"max_submission_bytes":${num(t.max_submission_bytes)}},"rules":${json(f.rules)},` +
-        `"formats":${json(f.formats)}}`,
+      afterSteps:
+        `,"max_submission_bytes":${num(t.max_submission_bytes)}${extras === '' ? '' : `,${extras}`}}` +
+        (t.faults.auth ? ',"auth":{"auth_token":' : ''),
+      authIssued: ',"issued_at_s":',
+      authExpires: ',"expires_at_s":',
+      end: `${t.faults.auth ? '}' : ''},"rules":${json(f.rules)},"formats":${json(f.formats)}}`,
     };
     this.escaped = Object.fromEntries(
       Object.entries(this.raw).map(([k, v]) => [k, escapeBody(v)]),
@@ -297,6 +358,14 @@ function write(p: FixedTexts, e: EpisodeFacts, s: (text: string) => string): str
     num(e.pageSizeLocked) +
     p.stepsUsed +
     num(e.stepsUsed) +
+    p.afterSteps +
+    (e.auth === undefined
+      ? ''
+      : s(json(e.auth.token)) +
+        p.authIssued +
+        num(e.auth.issuedMs / 1000) +
+        p.authExpires +
+        num(e.auth.expiresMs / 1000)) +
     p.end
   );
 }

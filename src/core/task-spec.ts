@@ -131,6 +131,32 @@ export const StaleSpec = z
   })
   .strict();
 
+/** Access tokens that expire (src/core/faults/auth.ts). */
+export const AuthSpec = z
+  .object({
+    /** A token expires this many seconds of virtual time after it is issued (whole milliseconds). */
+    token_ttl_s: z.number().min(0.1).max(3600).multipleOf(0.001),
+    /** The exact number of 401 token_expired the reference plan meets on every seed (checked at load). */
+    expiries: z.number().int().min(0).max(50),
+  })
+  .strict();
+
+/** Requests that time out with 504 on scheduled (page, attempt) slots (src/core/faults/timeout.ts). */
+export const TimeoutSpec = RetryableFaultSpec.extend({
+  /** Virtual seconds a timed-out request consumes (instead of latency_ms). */
+  timeout_s: z.number().int().min(1).max(60),
+}).strict();
+
+/** Listings of a cursor-paginated task that expire (src/core/faults/cursor.ts). */
+export const CursorSpec = z
+  .object({
+    /** A listing, and every cursor in it, expires this many seconds of virtual time after it was opened. */
+    cursor_ttl_s: z.number().min(0.1).max(3600).multipleOf(0.001),
+    /** The exact number of 410 cursor_expired the reference plan meets on every seed (checked at load). */
+    expiries: z.number().int().min(0).max(50),
+  })
+  .strict();
+
 export const FaultsSpec = z
   .object({
     duplicates: DuplicatesSpec.optional(),
@@ -139,6 +165,9 @@ export const FaultsSpec = z
     server_error: RetryableFaultSpec.optional(),
     drift: DriftSpec.optional(),
     escalation: EscalationSpec.optional(),
+    auth: AuthSpec.optional(),
+    timeout: TimeoutSpec.optional(),
+    cursor: CursorSpec.optional(),
     truncation: TruncationSpec.optional(),
     schema_drift: SchemaDriftSpec.optional(),
     stale: StaleSpec.optional(),
@@ -157,6 +186,10 @@ const SizeSpec = z
 const requestBudget = z.number().int().min(1).max(10000);
 /** How served pages carry rows unless reset asks otherwise (src/core/row-format.ts). */
 const rowFormat = z.enum(ROW_FORMATS);
+
+/** How fetch_page reaches pages: by page number, or by the opaque cursor of the previous page. */
+export const PAGINATIONS = ['page', 'cursor'] as const;
+export type Pagination = (typeof PAGINATIONS)[number];
 
 /**
  * A size profile selectable at reset (e.g. `llm`): what it gives replaces the task's field; a fault kind it
@@ -191,6 +224,8 @@ export const TaskSpec = z
     profiles: z.record(z.string(), ProfileSpec).default({}),
     request_budget: requestBudget,
     row_format: rowFormat.default('objects'),
+    /** "cursor": pages are reached by next_cursor (src/core/faults/cursor.ts); "page" (default): by number. */
+    pagination: z.enum(PAGINATIONS).default('page'),
     latency_ms: z.number().int().min(0).max(10000).default(100),
     max_wait_s: z.number().int().min(1).max(3600).default(60),
     /** Default 3 x budget + 20. */

@@ -33,12 +33,32 @@ export const fetchPageTool = defineTool({
     'rate_limited with retry_after_s (wait that long, e.g. via wait_s, then retry); or 500 server_error ' +
     "(retry the same page); or 402 budget_exhausted. Rows follow the episode's row_format (get_task_info): " +
     '"objects", one object per row; or "columns", where the page gives columns (row_id, then the row_schema ' +
-    'fields) once, before rows, and each row is an array of values in that order. Some tasks add to a 200 ' +
-    "(get_task_info's rules explain it): row_count, the rows the page holds (fewer rows: the response was cut " +
-    'short), and as_of, the time of the data snapshot that served it.',
+    'fields) once, before rows, and each row is an array of values in that order. Some tasks add rules, ' +
+    "stated in get_task_info's rules: auth_token (401 token_expired: get a new token from get_task_info, " +
+    'retry), timeouts (504 gateway_timeout: retry the same page), cursor pagination (no page: pass the ' +
+    'next_cursor of the previous page; 410 cursor_expired: retry with its restart_cursor), row_count (the ' +
+    'rows the page holds; fewer rows: the response was cut short, fetch it again) and as_of (the time of the ' +
+    'data snapshot that served it).',
   input: z
     .object({
-      page: z.number().int().min(1).describe('1-based page number'),
+      page: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('1-based page number (required on page-paginated tasks; not used with cursor pagination)'),
+      cursor: z
+        .string()
+        .max(100)
+        .optional()
+        .describe(
+          'cursor pagination only: the next_cursor (or restart_cursor) of a previous reply; omit for page 1',
+        ),
+      auth_token: z
+        .string()
+        .max(100)
+        .optional()
+        .describe('tasks with auth only: the auth_token that get_task_info issues'),
       page_size: z
         .number()
         .int()
@@ -52,7 +72,7 @@ export const fetchPageTool = defineTool({
         .describe('virtual seconds to wait before the request (0..max_wait_s), e.g. a 429 retry_after_s'),
     })
     .strict(),
-  handler: (ep, args) => ep.fetch(args.page, args.page_size, args.wait_s),
+  handler: (ep, args) => ep.fetch(args),
 });
 
 export const submitResultsTool = defineTool({
@@ -109,11 +129,28 @@ export const RULES = {
 } as const;
 
 /**
- * The rules of the faults that strike served data, added to get_task_info's rules only on the tasks that
- * have them (src/core/task-info.ts): truncation (src/core/faults/truncation.ts), schema drift
+ * Rules get_task_info adds for the tasks that use them (src/core/task-info.ts): tokens, timeouts and cursors,
+ * and the faults that strike served data: truncation (src/core/faults/truncation.ts), schema drift
  * (src/core/faults/schema-drift.ts) and stale records (src/core/faults/stale.ts).
  */
-export const SERVED_DATA_RULES = {
+export const TASK_RULES = {
+  auth:
+    'fetch_page needs auth_token: the token get_task_info issues (free; auth gives it and its expires_at_s). ' +
+    'A token expires token_ttl_s of virtual time after it is issued, and a request is accepted only if its ' +
+    'token outlives the response (virtual time of the request + latency_ms < expires_at_s); otherwise 401 ' +
+    'token_expired, which costs a request. get_task_info returns the same token until it has expired, then a ' +
+    'new one: after a 401, call get_task_info and retry with the new token. A missing or unknown token is an ' +
+    'error that costs nothing.',
+  timeout:
+    'Some requests time out: 504 gateway_timeout after timeout_s of virtual time (instead of latency_ms), ' +
+    'costing a request. Retry the same page; waiting before the retry only adds time.',
+  cursor:
+    'Pages are reached by cursor, not by number: omit page. A fetch_page without cursor opens a new listing ' +
+    'at page 1; each 200 gives next_cursor for the next page (null on the last one). A listing expires ' +
+    'cursor_ttl_s of virtual time after it was opened: a request with a cursor of an expired listing gets 410 ' +
+    'cursor_expired (it costs a request) with restart_cursor, which resumes at the same page in a new listing. ' +
+    'A request without cursor starts again at page 1. A malformed or unknown cursor is an error that costs ' +
+    'nothing.',
   truncation:
     'A 200 carries row_count, the number of rows the page holds. A response with fewer rows than row_count ' +
     'was cut short: the rows it lacks were not served. Fetch the page again (one request) until it comes ' +
@@ -130,9 +167,6 @@ export const SERVED_DATA_RULES = {
     'you have seen, and submit for each primary key the row with the highest version: an older version is ' +
     'not exact. A row_id resolves to the version its response served.',
 } as const;
-
-/** get_task_info's rules: RULES, then the rules of the task's served-data faults. */
-export type TaskRules = typeof RULES & { readonly [K in keyof typeof SERVED_DATA_RULES]?: string };
 
 export const FORMATS = {
   rows:

@@ -109,8 +109,10 @@ describe('a page in columns form is its objects form with the field names writte
             episodeId: 'c',
             rowFormat: 'columns',
           });
-          for (const c of calls.filter((x) => x.name === 'fetch_page')) {
+          // get_task_info too: it issues the auth_token of tasks with auth.
+          for (const c of calls.filter((x) => x.name !== 'submit_results')) {
             const r = columns.runTool(c.name, c.args);
+            if (c.name === 'get_task_info') continue;
             const v = r.outcome.ok ? r.outcome.value : null;
             expect(v?.status).toBe(c.reply.value?.status);
             if (v?.status !== 200) continue;

@@ -41,6 +41,34 @@ const FLAWS: readonly Flaw[] = [
   { persona: 'keep-totals', tasks: ['T7_totals_trap'], threshold: 5, named: ['data_quality'], share: 0.5 },
   { persona: 'no-log', tasks: TASK_IDS, threshold: 8, named: ['observability'], share: 0.5 },
   /*
+   * no-refresh (T11) and cursor-restart-from-zero (T16) never get past the pages their first token or listing
+   * covers, so most rows are missing: as for single-pass below, c scales five dimensions and the loss spreads
+   * over all of them. The dimensions that measure the flaw are the faults never recovered (robustness) and the
+   * rows never served (completeness, correctness): measured on seeds 0..49, they carry 57.7-58.2 % (T11) and
+   * 57.6-58.7 % (T16) of losses of 65.5-72.5 points.
+   */
+  {
+    persona: 'no-refresh',
+    tasks: ['T11_auth_expiry'],
+    threshold: 10,
+    named: ['completeness', 'correctness', 'robustness'],
+    share: 0.5,
+  },
+  {
+    persona: 'no-timeout-retry',
+    tasks: ['T14_timeouts'],
+    threshold: 10,
+    named: ['completeness', 'robustness'],
+    share: 0.5,
+  },
+  {
+    persona: 'cursor-restart-from-zero',
+    tasks: ['T16_cursor_pagination'],
+    threshold: 10,
+    named: ['completeness', 'correctness', 'robustness'],
+    share: 0.5,
+  },
+  /*
    * schema-echo keeps drifted rows (present, schema-invalid: defects) and first-version stale rows (present,
    * not exact); correctness measures both, data quality the defects and the values that differ. A stale row
    * lowers c, which scales five dimensions: correctness (30) and data quality (15 and more) carry at least

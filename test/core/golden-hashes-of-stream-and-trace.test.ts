@@ -1,14 +1,16 @@
 /**
  * Golden hashes: the served stream (streamRow at every position) and the full trace of the reference solver
- * for a few (task, profile, seed) triples. Any unintended change to generation, placement, faults or the
- * pipeline changes one of these; an intended change must update them (and the benchmark version).
+ * for a few (task, profile, seed) triples, and on the harder tier also what the agent was told (every
+ * fetch_page reply and the auth of every get_task_info reply: tokens and cursors). Any unintended change to
+ * generation, placement, faults or the pipeline changes one of these; an intended change must update them
+ * (and the benchmark version).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { streamRow } from '../../src/core/dataset.js';
 import { deriveInstance } from '../../src/core/instance.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
-import { catalog, run } from './helpers.js';
+import { type Call, catalog, run } from './helpers.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -90,7 +92,61 @@ const GOLDEN = [
     stream: '4acb143888905f7bab8caab028fad6401c65da8edbfe91f479536633c2b19ec3',
     trace: '37e82818315cab713ca1600773d766bc0c8cc7c7e101e7a1d712837e7aee37c8',
   },
+  {
+    task: 'T11_auth_expiry',
+    profile: 'default',
+    seed: 2,
+    n: 290,
+    streamLength: 290,
+    rStar: 14,
+    tStarMs: 1400,
+    stream: '2cf4cf544f5d45153d411890a47a9a9559b880efc5ceece829ffff19e09688ef',
+    trace: 'fd254d01adccb12056d7549e087b03c3ae3c4f1741d9c8fb274982a334f469f4',
+    replies: 'b88c911af48b085e112be19c9b03d7c7ffe4e45a5c2ddfd2949d063695b6c0a7',
+  },
+  {
+    task: 'T14_timeouts',
+    profile: 'default',
+    seed: 5,
+    n: 295,
+    streamLength: 295,
+    rStar: 14,
+    tStarMs: 21200,
+    stream: '7c5ad571692ba097040f269c209c2f8b171cd7efbbe2661d83ce6b7f8ccf8768',
+    trace: '08a26067770d23e6371c645874c0a6cbb01f2c2e26baa471076abc90f48da208',
+    replies: '1ac158afc8146dede5f50b1c7cefb9071cf8299bab10060db3f3706c8dec6e6c',
+  },
+  {
+    task: 'T16_cursor_pagination',
+    profile: 'default',
+    seed: 4,
+    n: 516,
+    streamLength: 516,
+    rStar: 28,
+    tStarMs: 2800,
+    stream: '8de4fafd46e6b6f66411e94b163553c66060dfab1d5cd3c63dfb9643bf6de2fe',
+    trace: '623bcf253a9b8056b81a14167bbfc3eae56f3b74edaa40a033b67ff7048c1f51',
+    replies: '63c25683eab64ef0b03be910c96ed386ee1047ef8005e667af85ed5aaca1b327',
+  },
+  {
+    task: 'T16_cursor_pagination',
+    profile: 'llm',
+    seed: 1,
+    n: 118,
+    streamLength: 118,
+    rStar: 14,
+    tStarMs: 1400,
+    stream: '23415bd3bfa2fbe28cd0af6949665cad404d901884fc0e1131a0febc9298846c',
+    trace: '36a54cc84b372b16c1bda5473dd557d113fd8fb5e286c44e216d90c923c566e9',
+    replies: 'e8d2a62a1986867210c77253c93f87c2c2721d190fdad73bf46632f625326944',
+  },
 ] as const;
+
+/** Every fetch_page reply, and the auth (tokens) of every get_task_info reply, in order. */
+const toldToTheAgent = (calls: readonly Call[]) =>
+  calls
+    .filter((c) => c.name !== 'submit_results')
+    .map((c) => (c.name === 'fetch_page' ? c.reply.value : (c.reply.value?.auth ?? null)));
 
 describe('golden hashes', () => {
   for (const g of GOLDEN) {
@@ -103,8 +159,9 @@ describe('golden hashes', () => {
       expect(sha256(lines.join('\n'))).toBe(g.stream);
       const plan = referencePlan(inst);
       expect([plan.requests, plan.timeMs]).toEqual([g.rStar, g.tStarMs]);
-      const { episode } = await run('reference', g.task, g.seed, g.profile);
+      const { episode, calls } = await run('reference', g.task, g.seed, g.profile);
       expect(sha256(JSON.stringify(episode.api.trace))).toBe(g.trace);
+      if ('replies' in g) expect(sha256(JSON.stringify(toldToTheAgent(calls)))).toBe(g.replies);
     });
   }
 });

@@ -138,6 +138,82 @@ describe('invalid arguments are free tool errors', () => {
   });
 });
 
+describe('the arguments of tokens and cursors are free tool errors naming the argument', () => {
+  /** A cursor text with one hex digit changed (still well-formed). */
+  const tampered = (c: string, at: number) => c.slice(0, at) + (c[at] === '0' ? '1' : '0') + c.slice(at + 1);
+
+  it('a page-paginated task without auth refuses cursor and auth_token, naming the task', () => {
+    const ep = episode('T4_rate_limit_429');
+    const cursor = expectFreeError(ep, 'fetch_page', { page: 1, cursor: 'cur_x' }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(cursor).toMatch(/cursor: T4_rate_limit_429 is paginated by page number/);
+    const token = expectFreeError(ep, 'fetch_page', { page: 1, auth_token: 't' }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(token).toMatch(/auth_token: T4_rate_limit_429 does not use auth_token/);
+    const page = expectFreeError(ep, 'fetch_page', {}, 'CB_ERR_INVALID_ARGUMENT');
+    expect(page).toMatch(/page: required/);
+    expect(ep.api.pageSize).toBe(null);
+  });
+
+  it('T11: a missing, forged, mistyped or foreign auth_token costs nothing; the issued one works', () => {
+    const ep = episode('T11_auth_expiry');
+    const info = okValue(ep.runTool('get_task_info', {}));
+    const token = (info.auth as { auth_token: string }).auth_token;
+    expect(token).toMatch(/^tok_[0-9a-f]{16}$/);
+    const missing = expectFreeError(ep, 'fetch_page', { page: 1 }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(missing).toMatch(/auth_token: required on T11_auth_expiry/);
+    // A token of the same task and seed cannot be guessed from another seed's episode.
+    const other = episode('T11_auth_expiry', 1);
+    const foreign = (okValue(other.runTool('get_task_info', {})).auth as { auth_token: string }).auth_token;
+    expect(foreign).not.toBe(token);
+    for (const bad of [foreign, tampered(token, 6), 'tok_0000000000000000', '', token.toUpperCase()]) {
+      const msg = expectFreeError(ep, 'fetch_page', { page: 1, auth_token: bad }, 'CB_ERR_INVALID_ARGUMENT');
+      expect(msg).toMatch(/auth_token: not a token this episode issued/);
+    }
+    for (const bad of [7, null, ['t'], 'x'.repeat(101)]) {
+      expectFreeError(ep, 'fetch_page', { page: 1, auth_token: bad }, 'CB_ERR_INVALID_ARGUMENT');
+    }
+    expectFreeError(ep, 'fetch_page', { page: 1, auth_token: token, cursor: 'c' }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(ep.api.pageSize).toBe(null);
+    expect(okValue(ep.runTool('fetch_page', { page: 1, auth_token: token })).status).toBe(200);
+  });
+
+  it('T16: page, a malformed, tampered or foreign cursor cost nothing; no cursor starts at page 1', () => {
+    const ep = episode('T16_cursor_pagination');
+    const page = expectFreeError(ep, 'fetch_page', { page: 1 }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(page).toMatch(/page: T16_cursor_pagination is paginated by cursor/);
+    const other = episode('T16_cursor_pagination', 1);
+    const foreign = okValue(other.runTool('fetch_page', {})).next_cursor as string;
+    for (const bad of ['', 'cur_', 'garbage', foreign, tampered(foreign, 4), tampered(foreign, 20)]) {
+      const msg = expectFreeError(ep, 'fetch_page', { cursor: bad }, 'CB_ERR_INVALID_ARGUMENT');
+      expect(msg).toMatch(/cursor: not a cursor of this episode/);
+    }
+    for (const bad of [7, null, { page: 2 }, 'c'.repeat(101)]) {
+      expectFreeError(ep, 'fetch_page', { cursor: bad }, 'CB_ERR_INVALID_ARGUMENT');
+    }
+    expectFreeError(ep, 'fetch_page', { auth_token: 't' }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(ep.api.pageSize).toBe(null);
+    const first = okValue(ep.runTool('fetch_page', {}));
+    expect([first.status, first.page, first.has_more]).toEqual([200, 1, true]);
+    const next = first.next_cursor as string;
+    expect(next).toMatch(/^cur_[0-9a-f]{32}$/);
+    // Every hex digit of a cursor is covered by its check.
+    for (let at = 4; at < next.length; at++) {
+      expectFreeError(ep, 'fetch_page', { cursor: tampered(next, at) }, 'CB_ERR_INVALID_ARGUMENT');
+    }
+    expect(okValue(ep.runTool('fetch_page', { cursor: next })).page).toBe(2);
+
+    // A cursor of another episode of the same instance whose listing opened later than this clock (a listing
+    // that would outlive this episode's) is refused; one that opened earlier is a cursor this episode could hold.
+    const ahead = episode('T16_cursor_pagination');
+    okValue(ahead.runTool('fetch_page', { wait_s: 30 }));
+    const later = okValue(ahead.runTool('fetch_page', {})).next_cursor as string;
+    const msg = expectFreeError(ep, 'fetch_page', { cursor: later }, 'CB_ERR_INVALID_ARGUMENT');
+    expect(msg).toMatch(/cursor: not a cursor of this episode/);
+    const same = episode('T16_cursor_pagination');
+    okValue(same.runTool('fetch_page', {}));
+    expect(okValue(same.runTool('fetch_page', { cursor: next })).page).toBe(2);
+  });
+});
+
 describe('the step limit', () => {
   it('max_steps calls of get_task_info end the episode with step_limit and reward 0', () => {
     const ep = episode('T1_single_page');

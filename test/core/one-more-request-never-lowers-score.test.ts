@@ -8,7 +8,9 @@
  * declared row_schema, the newest version of each), with a complete run log. Agent(m + 1)
  * makes the same m requests and one more; whenever that extra request served a real key not served before,
  * score(m + 1) >= score(m). Two page orders are used (ascending, and descending, which meets T9's escalation
- * at other points), on every task with more than one request in its reference plan.
+ * at other points), on every task with more than one request in its reference plan; cursor-paginated tasks
+ * can only be walked in ascending order (each page's cursor comes from the page before). The agent asks
+ * get_task_info for a new auth_token after a 401 and retries a 410 with its restart_cursor.
  *
  * Scope: the extra request is the one the policy would make (waiting only the retry_after_s it was given). An
  * extra request that also waits for no reason can lower the score through the time term of efficiency (0.3 *
@@ -39,6 +41,11 @@ function prefixAgent(taskId: string, profile: string, seed: number, m: number, o
   const ep = new Episode({ task, seed, episodeId: 'prefix' });
   const conform = conformer(okValue(ep.runTool('get_task_info', {})));
   const size = task.max_page_size;
+  const tokenOf = (info: Record<string, unknown>) =>
+    (info.auth as { auth_token: string } | undefined)?.auth_token;
+  let token = tokenOf(okValue(ep.runTool('get_task_info', {})));
+  const cursors = task.pagination === 'cursor';
+  let cursor: string | undefined;
   const rows = new Map<string, Record<string, unknown>>();
   const log: Array<{ page: number; status: number }> = [];
   let totalPages = Math.ceil(ep.inst.streamLength / size);
@@ -49,13 +56,16 @@ function prefixAgent(taskId: string, profile: string, seed: number, m: number, o
     let errors = 0;
     for (;;) {
       if (ep.api.requestsUsed >= m) return false;
-      const args: Record<string, unknown> = { page, page_size: size };
+      const args: Record<string, unknown> = cursors ? { page_size: size } : { page, page_size: size };
+      if (cursor !== undefined) args.cursor = cursor;
+      if (token !== undefined) args.auth_token = token;
       if (waitS > 0) args.wait_s = waitS;
       waitS = 0;
       const v = okValue(ep.runTool('fetch_page', args));
       const status = v.status as number;
-      log.push({ page, status });
+      log.push({ page: v.page as number, status });
       if (status === 200) {
+        if (cursors) cursor = (v.next_cursor as string | null) ?? undefined;
         totalPages = v.total_pages as number;
         totalRows = v.total_rows as number;
         for (const row of conform(pageRows(v))) {
@@ -75,6 +85,14 @@ function prefixAgent(taskId: string, profile: string, seed: number, m: number, o
         waitS = v.retry_after_s as number;
         continue;
       }
+      if (status === 401) {
+        token = tokenOf(okValue(ep.runTool('get_task_info', {})));
+        continue;
+      }
+      if (status === 410) {
+        cursor = v.restart_cursor as string;
+        continue;
+      }
       if (status === 402) return false;
       errors += 1;
       if (errors > RETRY_CAP) return true;
@@ -82,6 +100,7 @@ function prefixAgent(taskId: string, profile: string, seed: number, m: number, o
   };
 
   outer: for (let pass = 1; pass <= MAX_PASSES; pass++) {
+    cursor = undefined;
     for (let k = 1; k <= totalPages; k++) {
       if (rows.size >= totalRows) break outer;
       const page = order === 'ascending' ? k : totalPages + 1 - k;
@@ -99,7 +118,8 @@ describe.each(PROFILES)(
   'one more request that serves a new real key never lowers the score (%s)',
   (profile) => {
     for (const taskId of MULTI_REQUEST_TASKS) {
-      for (const order of ['ascending', 'descending'] as const) {
+      const cursors = catalog.resolve(taskId, profile).pagination === 'cursor';
+      for (const order of cursors ? (['ascending'] as const) : (['ascending', 'descending'] as const)) {
         it(`${taskId}/${profile}, pages ${order}: score(m + 1) >= score(m) for every m < R* on every seed`, () => {
           for (const seed of SEEDS) {
             const rStar = referencePlan(deriveInstance(catalog.resolve(taskId, profile), seed)).requests;

@@ -4,14 +4,19 @@
  * trace.
  */
 import { describe, expect, it } from 'vitest';
+import type { EnvConnection } from '../../src/env/connection.js';
 import { sourceAt, truthCents, truthRow } from '../../src/core/dataset.js';
+import { Episode } from '../../src/core/episode.js';
 import { deriveInstance, type Instance } from '../../src/core/instance.js';
 import { pageRows } from '../../src/core/row-format.js';
 import {
   catalog,
   keyOf,
   PROFILES,
+  okValue,
+  registry,
   run as runIn,
+  runAgent,
   SEEDS,
   servedPages,
   SWEEP_SEEDS,
@@ -341,4 +346,167 @@ describe.each(PROFILES)('each task’s challenge occurs on every seed (%s)', (pr
       expect(budget.at(-1)!.atMs).toBe(dps.episode.api.clockMs);
     }
   });
+  it('T11: a token lives token_ttl_s; each expiry costs one 401, and the agent refreshes and retries', async () => {
+    for (const seed of SEEDS) {
+      const where = `seed ${seed}`;
+      const { calls, episode } = await run('reference', 'T11_auth_expiry', seed);
+      const auth = episode.task.faults.auth!;
+      const trace = episode.api.trace;
+      const expired = trace.filter((e) => e.kind === 'token_expired');
+      expect(expired.length, where).toBe(auth.expiries);
+      expect(expired.length, where).toBeGreaterThan(0);
+      for (const e of expired) {
+        expect(e.status).toBe(401);
+        expect(e.attempt, where).toBe(0); // no page attempt: the fault schedule is untouched
+        // The next request retries the same page, and is served.
+        const next = trace[e.seq]!;
+        expect([next.page, next.status], where).toEqual([e.page, 200]);
+      }
+      // get_task_info was asked once at the start and once after each 401, each time for a new token that
+      // was issued when the 401 came back.
+      const infos = calls.filter((c) => c.name === 'get_task_info').map((c) => c.reply.value!);
+      expect(infos.length, where).toBe(1 + auth.expiries);
+      const tokens = infos.map(
+        (v) => v.auth as { auth_token: string; issued_at_s: number; expires_at_s: number },
+      );
+      expect(new Set(tokens.map((t) => t.auth_token)).size, where).toBe(tokens.length);
+      const replies = calls.filter((c) => c.name === 'fetch_page' && c.reply.value?.status === 401);
+      expect(replies.map((c) => c.reply.value!.error)).toEqual(expired.map(() => 'token_expired'));
+      tokens.slice(1).forEach((t, k) => {
+        expect(t.issued_at_s, where).toBe(replies[k]!.reply.value!.virtual_time_s);
+        expect(t.expires_at_s, where).toBeCloseTo(t.issued_at_s + auth.token_ttl_s, 9);
+      });
+    }
+  });
+
+  it('T11: get_task_info renews a token only once it has expired; an old token gets 401 and costs a request', () => {
+    for (const seed of SEEDS) {
+      const ep = new Episode({ task: catalog.resolve('T11_auth_expiry', profile), seed, episodeId: 't11' });
+      const ttlMs = Math.round(ep.task.faults.auth!.token_ttl_s * 1000);
+      const info = () => okValue(ep.runTool('get_task_info', {})).auth as Record<string, unknown>;
+      const first = info();
+      expect(info()).toEqual(first);
+      expect(first.expires_at_s).toBe(ttlMs / 1000);
+      const fetch = (page: number, token: unknown) =>
+        okValue(ep.runTool('fetch_page', { page, auth_token: token }));
+      // Accepted while the response comes back before the expiry: t + latency_ms < expires_at.
+      let page = 1;
+      while (ep.api.clockMs + ep.task.latency_ms < ttlMs) {
+        expect(fetch(page, first.auth_token).status).toBe(200);
+        page += 1;
+        expect(info()).toEqual(first); // asking before the expiry gives the same token
+      }
+      const used = ep.api.requestsUsed;
+      const refused = fetch(page, first.auth_token);
+      expect([refused.status, refused.error, refused.retry]).toEqual([401, 'token_expired', true]);
+      expect(ep.api.requestsUsed).toBe(used + 1);
+      expect(ep.api.clockMs).toBeGreaterThanOrEqual(ttlMs);
+      const second = info();
+      expect(second.auth_token).not.toBe(first.auth_token);
+      expect(second.issued_at_s).toBe(ep.api.clockMs / 1000);
+      // The old token stays expired: another 401 that costs a request; the new one is served.
+      expect(fetch(page, first.auth_token).status).toBe(401);
+      expect(ep.api.requestsUsed).toBe(used + 2);
+      expect(fetch(page, second.auth_token).status).toBe(200);
+      expect(ep.api.trace.filter((e) => e.kind === 'token_expired')).toHaveLength(2);
+    }
+  });
+
+  it('T14 serves exactly its timeouts, each a 504 that consumes timeout_s; waiting before the retry costs time', async () => {
+    for (const seed of SEEDS) {
+      const where = `seed ${seed}`;
+      const ref = await run('reference', 'T14_timeouts', seed);
+      const spec = ref.episode.task.faults.timeout!;
+      const trace = ref.episode.api.trace;
+      const timeouts = trace.filter((e) => e.kind === 'timeout');
+      expect(timeouts.length, where).toBe(spec.count);
+      for (const e of timeouts) {
+        expect(e.status).toBe(504);
+        expect(e.attempt).toBeGreaterThanOrEqual(1);
+        expect(e.attempt).toBeLessThanOrEqual(spec.max_consecutive);
+        // The next request (a retry of the same page, without a wait) starts timeout_s later.
+        const next = trace[e.seq]!;
+        expect(next.page, where).toBe(e.page);
+        expect(next.atMs - e.atMs, where).toBe(spec.timeout_s * 1000);
+      }
+      const replies = ref.calls.filter((c) => c.name === 'fetch_page' && c.reply.value?.status === 504);
+      expect(replies.map((c) => c.reply.value!.error)).toEqual(timeouts.map(() => 'gateway_timeout'));
+
+      // The same solver, waiting timeout_s before each retry of a 504, loses time and nothing else.
+      const waiting = await runAgent(
+        {
+          name: 'wait-after-timeout',
+          description: '',
+          run: (env) => registry.get('reference')!.run(waitAfterTimeout(env, spec.timeout_s)),
+        },
+        'T14_timeouts',
+        seed,
+        profile,
+      );
+      expect(waiting.result.requests, where).toBe(ref.result.requests);
+      expect(waiting.result.virtual_time_s, where).toBe(
+        ref.result.virtual_time_s + spec.count * spec.timeout_s,
+      );
+      expect(waiting.result.dimensions.efficiency, where).toBeLessThan(ref.result.dimensions.efficiency);
+      expect(waiting.result.score, where).toBeCloseTo(85 + waiting.result.dimensions.efficiency, 6);
+    }
+  });
+
+  it('T16: a walk by cursor serves pages 1..P once each; an expired listing gives 410 with a restart_cursor', async () => {
+    for (const seed of SEEDS) {
+      const where = `seed ${seed}`;
+      const { calls, episode } = await run('reference', 'T16_cursor_pagination', seed);
+      const spec = episode.task.faults.cursor!;
+      const trace = episode.api.trace;
+      const expired = trace.filter((e) => e.kind === 'cursor_expired');
+      expect(expired.length, where).toBe(spec.expiries);
+      expect(expired.length, where).toBeGreaterThan(0);
+      const pages = Math.ceil(episode.inst.streamLength / episode.task.max_page_size);
+      const served = trace.filter((e) => e.status === 200).map((e) => e.page);
+      expect(served, where).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
+      for (const e of expired) {
+        expect([e.status, e.attempt]).toEqual([410, 0]);
+        // The listing had lived cursor_ttl_s; the retry with restart_cursor serves the same page.
+        const next = trace[e.seq]!;
+        expect([next.page, next.status], where).toEqual([e.page, 200]);
+      }
+      const fetches = calls.filter((c) => c.name === 'fetch_page');
+      expect(fetches[0]!.args.cursor, where).toBeUndefined();
+      expect(fetches.every((c) => c.args.page === undefined)).toBe(true);
+      fetches.forEach((c, k) => {
+        const v = c.reply.value!;
+        const prev = fetches[k - 1]?.reply.value;
+        if (!prev) return;
+        // Each request presents the next_cursor of the 200 before it, or the restart_cursor of the 410.
+        expect(c.args.cursor, where).toBe(prev.status === 200 ? prev.next_cursor : prev.restart_cursor);
+        if (v.status === 200) expect(v.next_cursor === null, where).toBe(v.page === pages);
+      });
+
+      // Starting again without a cursor never gets past the pages one listing lives for.
+      const zero = await run('cursor-restart-from-zero', 'T16_cursor_pagination', seed);
+      const zeroTrace = zero.episode.api.trace;
+      expect(zero.result.requests, where).toBe(zero.episode.task.request_budget);
+      expect(Math.max(...zeroTrace.filter((e) => e.status === 200).map((e) => e.page)), where).toBeLessThan(
+        pages,
+      );
+      expect(zeroTrace.filter((e) => e.kind === 'cursor_expired').length, where).toBeGreaterThan(
+        spec.expiries,
+      );
+    }
+  });
 });
+
+/** Wraps a connection so that every fetch_page right after a 504 first waits `waitS` virtual seconds. */
+function waitAfterTimeout(env: EnvConnection, waitS: number): EnvConnection {
+  let timedOut = false;
+  return {
+    reset: (o) => env.reset(o),
+    close: () => env.close(),
+    callTool: async (name, args) => {
+      const a = name === 'fetch_page' && timedOut ? { ...args, wait_s: waitS } : args;
+      const r = await env.callTool(name, a);
+      if (name === 'fetch_page') timedOut = r.value?.status === 504;
+      return r;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * The task loader: every shipped task file loads and passes the checks (min_pages, exact fault counts,
- * reference plan <= 80 % of the budget); an invalid file fails fast with a TaskSpecError naming the file,
- * the field and the problem.
+ * reference plan <= 80 % of the budget, exact token and cursor expiries); an invalid file fails fast with a
+ * TaskSpecError naming the file, the field and the problem.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ import { SEEDS } from './helpers.js';
 
 const dir = defaultTasksDir();
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-const T4 = JSON.parse(readFileSync(join(dir, 'T4_rate_limit_429.json'), 'utf8')) as Record<string, unknown>;
+const readTask = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>;
+const T4 = readTask('T4_rate_limit_429.json');
 const tmp = mkdtempSync(join(tmpdir(), 'cb-tasks-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -37,7 +38,12 @@ function rejection(name: string, text: string): TaskSpecError {
 
 /** The text of T4 with the field at a dotted `path` set to `value` (no change without a path). */
 function t4With(path?: string, value?: unknown): string {
-  const copy = structuredClone(T4);
+  return taskWith(T4, path, value);
+}
+
+/** The text of a task with the field at a dotted `path` set to `value` (no change without a path). */
+function taskWith(task: Record<string, unknown>, path?: string, value?: unknown): string {
+  const copy = structuredClone(task);
   if (path !== undefined) {
     const parts = path.split('.');
     let node = copy;
@@ -48,14 +54,15 @@ function t4With(path?: string, value?: unknown): string {
 }
 
 describe('every shipped task file loads', () => {
-  it('tasks/ holds T1..T10, T12, T13 and T15, and each passes the loader and its checks', () => {
-    expect(files).toHaveLength(13);
+  it('tasks/ holds T1..T16, and each passes the loader and its checks', () => {
+    expect(files).toHaveLength(16);
     for (const f of files) {
       const loaded = loadTaskFile(join(dir, f), readFileSync(join(dir, f), 'utf8'));
       expect(`${loaded.spec.id}.json`).toBe(f);
       expect(loaded.hash).toMatch(/^[0-9a-f]{16}$/);
     }
     const catalog = loadTasks();
+    expect(catalog.ids).toHaveLength(files.length);
     expect(catalog.ids).toEqual([
       'T1_single_page',
       'T2_multi_page',
@@ -67,9 +74,12 @@ describe('every shipped task file loads', () => {
       'T8_mixed_faults',
       'T9_adaptive_adversary',
       'T10_constrained_budget',
+      'T11_auth_expiry',
       'T12_truncated_page',
       'T13_schema_drift',
+      'T14_timeouts',
       'T15_stale_records',
+      'T16_cursor_pagination',
     ]);
     // The checks hold on the tested seeds too, for every profile.
     for (const id of catalog.ids) {
@@ -212,6 +222,71 @@ describe('an invalid task file fails with a message naming the file, the field a
     const budget = rejection('T4_rate_limit_429.json', t4With('profiles.llm.request_budget', 14));
     expect(budget.field).toBe('profiles.llm.request_budget');
     expect(budget.problem).toMatch(/80%|cannot finish/);
+  });
+
+  it('a timeout count that does not fit its (page, attempt) slots', () => {
+    const T14 = readTask('T14_timeouts.json');
+    const e = rejection('T14_timeouts.json', taskWith(T14, 'faults.timeout.count', 30));
+    expect(e.field).toBe('faults.timeout.count');
+    expect(e.problem).toMatch(/30 faults do not fit/);
+  });
+
+  it('token and cursor expiries that the reference plan does not meet exactly', () => {
+    const T11 = readTask('T11_auth_expiry.json');
+    const auth = rejection('T11_auth_expiry.json', taskWith(T11, 'faults.auth.expiries', 3));
+    expect(auth.field).toBe('faults.auth.expiries');
+    expect(auth.problem).toMatch(/meets 2 token_expired on seed 0, not exactly 3/);
+    // A longer token life means fewer expiries on the same walk.
+    const longer = rejection('T11_auth_expiry.json', taskWith(T11, 'faults.auth.token_ttl_s', 5));
+    expect(longer.field).toBe('faults.auth.expiries');
+    expect(longer.problem).toMatch(/meets 0 token_expired/);
+    const T16 = readTask('T16_cursor_pagination.json');
+    const cursor = rejection('T16_cursor_pagination.json', taskWith(T16, 'faults.cursor.expiries', 1));
+    expect(cursor.field).toBe('faults.cursor.expiries');
+    expect(cursor.problem).toMatch(/meets 2 cursor_expired on seed 0, not exactly 1/);
+    const llm = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'profiles.llm.faults', { cursor: { cursor_ttl_s: 0.5, expiries: 3 } }),
+    );
+    expect(llm.field).toBe('profiles.llm.faults.cursor.expiries');
+  });
+
+  it('a token that cannot outlive one request leaves the reference plan unable to finish', () => {
+    const T11 = readTask('T11_auth_expiry.json');
+    const e = rejection('T11_auth_expiry.json', taskWith(T11, 'faults.auth.token_ttl_s', 0.1));
+    expect(e.field).toBe('request_budget');
+    expect(e.problem).toMatch(/cannot finish/);
+  });
+
+  it('cursor expiry without cursor pagination, drift with it, and an unknown pagination', () => {
+    const cursor = rejection(
+      'T4_rate_limit_429.json',
+      t4With('faults.cursor', { cursor_ttl_s: 1, expiries: 0 }),
+    );
+    expect(cursor.field).toBe('faults.cursor');
+    expect(cursor.problem).toMatch(/pagination "cursor"/);
+    const T16 = readTask('T16_cursor_pagination.json');
+    const drift = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'faults.drift', { max_shift: 2, unshifted_within: 2 }),
+    );
+    expect(drift.field).toBe('faults.drift');
+    expect(drift.problem).toMatch(/pagination "page"/);
+    // A cut or lagging page is fetched again by its number.
+    const share = { min: 0.5, max: 0.9 };
+    const stale = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'faults.stale', { count: 2, max_consecutive: 1, share }),
+    );
+    expect([stale.field, stale.problem]).toEqual(['faults.stale', 'needs pagination "page"']);
+    const keep = { min: 0.1, max: 0.5 };
+    const cut = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'faults.truncation', { count: 2, max_consecutive: 1, keep }),
+    );
+    expect([cut.field, cut.problem]).toEqual(['faults.truncation', 'needs pagination "page"']);
+    const unknown = rejection('T16_cursor_pagination.json', taskWith(T16, 'pagination', 'offset'));
+    expect(unknown.field).toBe('pagination');
   });
 
   it('a file name that does not match the id', () => {

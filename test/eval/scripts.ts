@@ -59,8 +59,10 @@ const MAX_500_IN_A_ROW = 3;
 
 /**
  * The canonical policy read off the conversation: the largest page size; after a 429 wait retry_after_s and
- * retry the page, retry a 500 at once; keep the first copy of each primary key, drop summary rows; pass
- * again while fewer than total_rows keys are held; submit by row_ids with a run log of every response.
+ * retry the page, retry a 500 or a 504 at once; after a 401 ask get_task_info for a new auth_token and retry;
+ * on a cursor task follow next_cursor (and a 410's restart_cursor); keep the first copy of each primary key,
+ * drop summary rows; pass again while fewer than total_rows keys are held; submit by row_ids with a run log of
+ * every response.
  */
 export function policy(opts: PolicyOptions = {}): Script {
   const retry = opts.retry ?? true;
@@ -74,6 +76,12 @@ export function policy(opts: PolicyOptions = {}): Script {
 
     const pk = info.primary_key as string[];
     const maxSize = (info.constraints as Json).max_page_size as number;
+    const cursors = (info.constraints as Json).pagination === 'cursor';
+    // The latest auth_token: the reset observation's, or that of the last get_task_info reply.
+    const token = [info, ...exchanges.filter((e) => e.name === 'get_task_info').map((e) => e.reply)]
+      .map((v) => (v.auth as Json | undefined)?.auth_token)
+      .filter((t) => typeof t === 'string')
+      .at(-1);
     const fetches = exchanges.filter((e) => e.name === 'fetch_page' && typeof e.reply.status === 'number');
     const held = new Map<string, unknown>();
     let totalRows = Number.POSITIVE_INFINITY;
@@ -87,40 +95,56 @@ export function policy(opts: PolicyOptions = {}): Script {
         if (row.is_total !== true && !held.has(key)) held.set(key, row.row_id);
       }
     }
+    // Every reply names its page (on a cursor task, the page of the cursor sent).
+    const pageOf = (f: Exchange) => f.reply.page as number;
     const runLog = fetches.map((f) =>
       f.reply.status === 429
-        ? { page: f.args!.page, status: 429, retry_after_s: f.reply.retry_after_s }
-        : { page: f.args!.page, status: f.reply.status },
+        ? { page: pageOf(f), status: 429, retry_after_s: f.reply.retry_after_s }
+        : { page: pageOf(f), status: f.reply.status },
     );
     const finish = (): Turn =>
       opts.submit === false
         ? call('get_task_info', {})
         : call('submit_results', { row_ids: [...held.values()], run_log: runLog });
-    const fetch = (page: number, waitS?: unknown): Turn =>
+    /** A request for `page`: by number, or on a cursor task by `cursor` (none for page 1). */
+    const fetch = (page: number, waitS?: unknown, cursor?: unknown): Turn =>
       call('fetch_page', {
-        page,
+        ...(cursors ? (typeof cursor === 'string' ? { cursor } : {}) : { page }),
+        ...(token === undefined ? {} : { auth_token: token }),
         page_size: maxSize,
         ...(typeof waitS === 'number' ? { wait_s: waitS } : {}),
       });
-    const passes = fetches.filter((f) => f.args!.page === 1 && f.reply.status === 200).length;
+    const passes = fetches.filter((f) => pageOf(f) === 1 && f.reply.status === 200).length;
+    const last = fetches.at(-1);
     const after = (page: number, waitS?: unknown): Turn => {
-      if (page < totalPages) return fetch(page + 1, waitS);
+      if (page < totalPages) return fetch(page + 1, waitS, last?.reply.next_cursor);
       if (retry && held.size < totalRows && passes < MAX_PASSES) return fetch(1, waitS);
       return finish();
     };
 
-    const last = fetches.at(-1);
     if (last === undefined) return fetch(1);
-    const page = last.args!.page as number;
+    const page = pageOf(last);
+    const again = last.args!.cursor;
     switch (last.reply.status) {
       case 402:
         return finish();
       case 429:
-        return retry ? fetch(page, last.reply.retry_after_s) : after(page, last.reply.retry_after_s);
-      case 500: {
+        return retry ? fetch(page, last.reply.retry_after_s, again) : after(page, last.reply.retry_after_s);
+      case 401:
+        // A new token first, then the same request with it.
+        return exchanges.at(-1) === last ? call('get_task_info', {}) : fetch(page, undefined, again);
+      case 410:
+        return fetch(page, undefined, last.reply.restart_cursor);
+      case 500:
+      case 504: {
         let inARow = 0;
-        for (let i = fetches.length - 1; i >= 0 && fetches[i]!.reply.status === 500; i--) inARow += 1;
-        return retry && inARow < MAX_500_IN_A_ROW ? fetch(page) : after(page);
+        for (
+          let i = fetches.length - 1;
+          i >= 0 && [500, 504].includes(fetches[i]!.reply.status as number);
+          i--
+        )
+          inARow += 1;
+        return retry && inARow < MAX_500_IN_A_ROW ? fetch(page, undefined, again) : after(page);
       }
       default:
         return after(page);

@@ -46,8 +46,14 @@ describe('official MCP client over Streamable HTTP', () => {
     const { tools } = await client.listTools();
     expect(tools.map((x) => x.name)).toEqual(['get_task_info', 'fetch_page', 'submit_results']);
     const fetchSchema = tools.find((x) => x.name === 'fetch_page')!.inputSchema as Structured;
-    expect(fetchSchema.required).toEqual(['page']);
-    expect(Object.keys(fetchSchema.properties)).toEqual(['page', 'page_size', 'wait_s']);
+    expect(fetchSchema.required).toBeUndefined();
+    expect(Object.keys(fetchSchema.properties)).toEqual([
+      'page',
+      'cursor',
+      'auth_token',
+      'page_size',
+      'wait_s',
+    ]);
 
     const info = await callOk(client, 'get_task_info');
     expect(info).toMatchObject({ task_id: 'T2_multi_page', seed: 11 });

@@ -1,6 +1,7 @@
 /**
  * The fault schedule: which (page, attempt) slots fault, and how. Scheduled faults depend only on
- * (page, attempt), so reordering requests cannot move them. Each retryable kind draws its exact `count`
+ * (page, attempt), so reordering requests cannot move them. Each retryable kind (rate_limit, server_error,
+ * timeout, drawn in that order with their own salts, never sharing a slot) draws its exact `count`
  * of slots without replacement from pages 1..P (P = pages at the maximum page size) and attempts
  * 1..max_consecutive; each page's faults are then packed onto its first attempts, so an agent that
  * retries a page until it is served meets every one of them, and at most max_consecutive in a row.
@@ -9,8 +10,10 @@ import { chooseK, hash } from '../rng.js';
 import type { FaultsSpec } from '../task-spec.js';
 import { RATE_LIMIT, scheduledRetryAfterS } from './rate-limit.js';
 import { SERVER_ERROR } from './server-error.js';
+import { TIMEOUT } from './timeout.js';
 
-export type ScheduledFault = { kind: typeof RATE_LIMIT; retryAfterS: number } | { kind: typeof SERVER_ERROR };
+export type ScheduledFault =
+  { kind: typeof RATE_LIMIT; retryAfterS: number } | { kind: typeof SERVER_ERROR } | { kind: typeof TIMEOUT };
 
 /** page -> the faults of its attempts 1..k, in order. */
 export type FaultSchedule = ReadonlyMap<number, readonly ScheduledFault[]>;
@@ -21,6 +24,7 @@ export function planSchedule(faults: FaultsSpec, pages: number, key: number): Fa
   const kinds = [
     { name: RATE_LIMIT, spec: faults.rate_limit, salt: 71 },
     { name: SERVER_ERROR, spec: faults.server_error, salt: 72 },
+    { name: TIMEOUT, spec: faults.timeout, salt: 74 },
   ] as const;
   for (const { name, spec, salt } of kinds) {
     if (spec === undefined) continue;
@@ -42,7 +46,7 @@ export function planSchedule(faults: FaultsSpec, pages: number, key: number): Fa
               kind: RATE_LIMIT,
               retryAfterS: scheduledRetryAfterS(faults.rate_limit.retry_after_s, key, page, attempt),
             }
-          : { kind: SERVER_ERROR };
+          : { kind: name === TIMEOUT ? TIMEOUT : SERVER_ERROR };
       picked.push({ page, attempt, fault });
     }
   }

@@ -1,9 +1,12 @@
 /**
  * Robustness = 15 * c * (1 if no fault occurred, else 0.7 * properly_recovered / faults + 0.3 * logged / faults).
- * Faults are the scheduled 429s and 500s (window rejections and 402s are not). A fault on page p is
- * recovered if a later request for p returned 200; properly, if for a 429 no request at all was made
- * before its window ended. Logged: its trace entry was matched by the run-log alignment.
+ * Faults are the trace kinds of FAULT_KINDS (src/core/api.ts): scheduled or escalated 429s, 500s and 504s,
+ * 401 token_expired and 410 cursor_expired (window rejections and 402s are not). A fault on page p (on a
+ * cursor task, the page of its cursor's position) is recovered if a later request for p returned 200;
+ * properly, if for a 429 no request at all was made before its window ended. Logged: its trace entry was
+ * matched by the run-log alignment.
  */
+import { FAULT_KINDS } from '../api.js';
 import { correctnessFactor, type DimensionResult, type JudgeInputs, ratio } from './evidence.js';
 
 export const ROBUSTNESS_MAX = 15;
@@ -24,14 +27,13 @@ export function faultEvidence(inp: JudgeInputs): {
   let properly = 0;
   let logged = 0;
   trace.forEach((e, i) => {
-    if (e.kind !== 'rate_limit' && e.kind !== 'server_error') return;
+    if (!FAULT_KINDS.has(e.kind)) return;
     faults += 1;
     if (alignment.matched[i] === 1) logged += 1;
     if ((last200.get(e.page) ?? -1) <= i) return;
     recovered += 1;
     const next = trace[i + 1];
-    if (e.kind === 'server_error' || next === undefined || next.atMs >= e.atMs + e.retryAfterMs)
-      properly += 1;
+    if (e.kind !== 'rate_limit' || next === undefined || next.atMs >= e.atMs + e.retryAfterMs) properly += 1;
   });
   return { faults, recovered, properly, logged };
 }
