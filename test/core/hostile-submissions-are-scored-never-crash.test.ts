@@ -153,6 +153,26 @@ describe.each(PROFILES)('hostile data inside the envelope is scored and counted 
     expect(v.evidence.present).toBe(stale.rows.length);
   });
 
+  it("a number below its row_schema minimum is schema-invalid, the minimum itself is not: get_task_info's schema is the judge's", () => {
+    for (const taskId of ['T1_single_page', 'T15_stale_records']) {
+      const { ep, rows, log } = fetched(taskId, 0, profile);
+      const schema = okValue(ep.runTool('get_task_info', {})).row_schema as Array<{
+        name: string;
+        minimum?: number;
+      }>;
+      const bounded = schema.filter((f) => f.minimum !== undefined);
+      expect(bounded.map((f) => f.name).slice(0, 3), taskId).toEqual(['qty', 'netWgt', 'primaryValue']);
+      const hostile = rows.map((r) => ({ ...r }));
+      bounded.forEach((f, i) => {
+        hostile[2 * i]![f.name] = f.minimum! - 1;
+        hostile[2 * i + 1]![f.name] = f.minimum!;
+      });
+      const b = submit(ep, { rows: hostile, run_log: log });
+      expect(b.evidence.schema_invalid, taskId).toBe(bounded.length);
+      expect(b.evidence.present, taskId).toBe(rows.length);
+    }
+  });
+
   it('the same row twice is a duplicate, judged once', () => {
     const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [...rows, ...rows], run_log: log });
