@@ -20,6 +20,7 @@ const EVERY_FAULT_KIND: Record<FaultKind, true> = {
   token_expired: true,
   timeout: true,
   cursor_expired: true,
+  truncated: true,
 };
 export const FAULT_KINDS = Object.keys(EVERY_FAULT_KIND) as readonly FaultKind[];
 

@@ -5,7 +5,7 @@
  * reply that ended the episode (its breakdown when it was a submission) and the episode's state.
  */
 import type { Episode } from '../core/episode.js';
-import { type Breakdown, DIMENSIONS, type Dimension } from '../core/judge/index.js';
+import { type Breakdown, DIMENSIONS, type Dimension, type HeadlineEvidence } from '../core/judge/index.js';
 import type { ToolReply } from '../env/connection.js';
 
 /**
@@ -44,7 +44,7 @@ export interface EpisodeOutcome {
   readonly task_hash: string;
   readonly seed_salt_hash: string | null;
   /** The judge's headline evidence (empty when the episode ended without a submission). */
-  readonly evidence: Record<string, number | string>;
+  readonly evidence: Partial<HeadlineEvidence>;
 }
 
 /** The result line of one episode: the outcome, and the run's own episode id and wall time. */

@@ -87,7 +87,7 @@ const metrics: FastifyPluginAsync = async (app) => {
   });
   const faults = new Counter({
     name: `${PREFIX}faults_served_total`,
-    help: 'Faults served by fetch_page, by kind (rate_limit, window: a 429 inside an open window, server_error, budget: 402, token_expired: 401, timeout: 504, cursor_expired: 410)',
+    help: 'Faults served by fetch_page, by kind (rate_limit, window: a 429 inside an open window, server_error, budget: 402, token_expired: 401, timeout: 504, cursor_expired: 410, truncated: a 200 cut short)',
     labelNames: ['kind'],
     registers,
   });

@@ -326,6 +326,11 @@ function afterCall(name, args, reply) {
     const hint = $('hint-page_size');
     if (hint !== null) hint.textContent = `locked at ${v.page_size} by the first fetch`;
   }
+  // A 200 cut short (fewer rows than its row_count) is fetched again: the form stays on that page.
+  if (cutShort(v)) {
+    if (wait !== null) wait.value = '';
+    return;
+  }
   // On the last page (next_cursor null) the cursor stays: fetching again gets the same page.
   if (v.status === 200 && cursor !== null && typeof v.next_cursor === 'string') cursor.value = v.next_cursor;
   if (v.status === 410 && cursor !== null) cursor.value = v.restart_cursor;
@@ -490,6 +495,9 @@ const ADVICE = {
     `The cursor's listing has expired. Fetch again with restart_cursor (filled in): it resumes at page ${v.page}.`,
 };
 
+/** A 200 that served fewer rows than its row_count says the page holds (tasks with truncation). */
+const cutShort = (v) => v.status === 200 && typeof v.row_count === 'number' && rowsOf(v).length < v.row_count;
+
 function pageView(v) {
   const badges = h(
     'div',
@@ -503,6 +511,16 @@ function pageView(v) {
     h('span', { class: 'pill' }, `t = ${fmt(v.virtual_time_s)} s`),
   );
   if (v.status !== 200) return [badges, h('p', { class: 'advice' }, ADVICE[v.status]?.(v) ?? v.message)];
+  if (cutShort(v))
+    return [
+      badges,
+      h(
+        'p',
+        { class: 'advice' },
+        `Cut short: ${plural(rowsOf(v).length, 'row')} of the ${fmt(v.row_count)} this page holds (row_count). Fetch page ${v.page} again.`,
+      ),
+      rowsTable(rowsOf(v)),
+    ];
   return [badges, rowsTable(rowsOf(v))];
 }
 
