@@ -25,6 +25,9 @@ COPY package.json package-lock.json README.md openenv.yaml ./
 COPY tasks ./tasks
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The leaderboard's file (LEADERBOARD_PATH, default data/leaderboard.jsonl under /app). On a Hugging Face
+# Space with persistent storage, set LEADERBOARD_PATH=/data/leaderboard.jsonl to keep it across restarts.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

@@ -33,7 +33,8 @@ export default defineConfig({
         test: {
           name: 'others',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/core/**'],
+          // test/browser/ drives Chromium: npm run test:browser (vitest.browser.config.ts).
+          exclude: ['test/core/**', 'test/browser/**'],
           sequence: { groupOrder: 1 },
           maxWorkers: 1,
         },

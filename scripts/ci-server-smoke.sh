@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the Docker image does, on the checkout (there is no Docker engine in CI): build, start the built
-# server with the image's environment, probe /health, run one /ws episode with the reference solver (score
-# must be 100), one HTTP episode through its token, send SIGTERM and expect a clean exit 0. Prints
-# PASS/FAIL lines; exits non-zero on the first failure.
+# server with the image's environment, probe /health, its first line and the /web page's files, run one
+# /ws episode with the reference solver (score must be 100), one HTTP episode through its token, send
+# SIGTERM and expect a clean exit 0. Prints PASS/FAIL lines; exits non-zero on the first failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +38,17 @@ for _ in $(seq 1 100); do
 done
 [ -n "$healthy" ] || fail "GET /health did not answer {\"status\":\"healthy\"} within 10 s"
 pass "GET /health on port $PORT"
+
+grep -q "ComtradeBench listening on 127.0.0.1:${PORT}: the page http://127.0.0.1:${PORT}/web/" "$LOG" ||
+  fail "the server did not print its human first line (where it listens, where to look)"
+pass "the first line says where to look"
+
+# The built image ships the /web page's files (npm run build copies src/server/web to dist).
+for path in /web/ /web/app.js /web/style.css /metrics /api/leaderboard; do
+  node -e "fetch('http://127.0.0.1:${PORT}'+process.argv[1]).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))" "$path" ||
+    fail "GET $path did not answer 200"
+done
+pass "GET /web/, its scripts and styles, /metrics and /api/leaderboard answer 200"
 
 JSON="$(mktemp -t cb-smoke-json.XXXXXX)"
 node dist/src/cli/main.js run --agent reference --tasks T4_rate_limit_429 --seeds 0 \

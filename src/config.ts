@@ -103,6 +103,19 @@ export const ConfigSchema = z.object({
    * structured_content and data) or `compact` (once, in data). See docs/protocol.md, Result formats.
    */
   TOOL_RESULT_FORMAT: z.enum(['full', 'compact']).default('full'),
+  /** Serve Prometheus metrics at GET /metrics. */
+  ENABLE_METRICS: bool.default(true),
+  /**
+   * The leaderboard's JSON-lines file (src/results/leaderboard.ts), relative to the working directory;
+   * empty keeps the leaderboard in memory only.
+   */
+  LEADERBOARD_PATH: z.string().default('data/leaderboard.jsonl'),
+  /** Agents (agent_label and profile) the leaderboard keeps; the least recently updated is dropped. */
+  LEADERBOARD_MAX_AGENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Episodes kept per agent and profile (the most recent). */
+  LEADERBOARD_MAX_EPISODES: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** MiB of recorded calls HTTP episodes keep for GET /episodes/:id/trajectory (oldest forgotten first). */
+  TRAJECTORY_KEEP_MB: z.coerce.number().min(0).max(1_000_000).default(128),
   /** Where the task files are; the package's tasks/ folder by default. */
   TASKS_DIR: z.string().optional(),
 });

@@ -43,7 +43,7 @@ runWorker(async () => {
     while (performance.now() < end) {
       const r = await runEpisode(env, reference, { task_id: pick(episodes), seed: seed++ });
       if (r.score !== 100) failures += 1;
-      rows += r.evidence.n as number;
+      rows += r.evidence.n ?? 0;
       episodes += 1;
     }
     const s = (performance.now() - t0) / 1000;

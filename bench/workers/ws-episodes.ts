@@ -79,7 +79,7 @@ runWorker(async () => {
           const r = await runEpisode(env, reference, { task_id, seed });
           if (r.score !== 100) fail(`${task_id} seed ${seed} scored ${r.score}`);
           recs.set(episodeKey(task_id, seed), { replies, requests });
-          sizes[episodeKey(task_id, seed)] = r.evidence.n as number;
+          sizes[episodeKey(task_id, seed)] = r.evidence.n ?? 0;
         }
       }),
     );
@@ -117,7 +117,7 @@ runWorker(async () => {
         const [task_id, seed] = a.pool[next++ % a.pool.length]!;
         const r = await runEpisode(env, reference, { task_id, seed });
         if (r.score !== 100) fail(`${task_id} seed ${seed} scored ${r.score}`);
-        done(r.evidence.n as number);
+        done(r.evidence.n ?? 0);
       }
     });
     closeAll = async () => {

@@ -5,6 +5,7 @@ import { defaultPageSize } from './personas/default-page-size.js';
 import { empty } from './personas/empty.js';
 import { fabricator } from './personas/fabricator.js';
 import { fakeLog } from './personas/fake-log.js';
+import { firstVersion } from './personas/first-version.js';
 import { generatorReplay } from './personas/generator-replay.js';
 import { keepTotals } from './personas/keep-totals.js';
 import { keyEnumerator } from './personas/key-enumerator.js';
@@ -15,8 +16,10 @@ import { noRefresh } from './personas/no-refresh.js';
 import { noRetry } from './personas/no-retry.js';
 import { noTimeoutRetry } from './personas/no-timeout-retry.js';
 import { prematureRetry } from './personas/premature-retry.js';
+import { schemaEcho } from './personas/schema-echo.js';
 import { singlePass } from './personas/single-pass.js';
 import { honestHalf, superset } from './personas/superset.js';
+import { trustPage } from './personas/trust-page.js';
 import { reference } from './reference.js';
 import type { Agent } from './types.js';
 
@@ -32,6 +35,9 @@ export function agents(catalog: TaskCatalog): Map<string, Agent> {
     noRefresh,
     noTimeoutRetry,
     cursorRestartFromZero,
+    trustPage,
+    schemaEcho,
+    firstVersion,
     noLog,
     fabricator,
     keywordStuffer,

@@ -16,7 +16,7 @@ import type { EpisodeRecord } from '../results/record.js';
 import { renderTable } from '../results/report.js';
 import { summarise } from '../results/stats.js';
 import { UsageError } from './args.js';
-import { LineFile, readLines } from './lines.js';
+import { LineFile, readLines } from '../results/lines.js';
 
 /** Where the CLI writes and what it may use of its process. */
 export interface Io {

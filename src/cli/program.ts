@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigSchema } from '../config.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
+import { AgentLabel, MAX_AGENT_LABEL } from '../env/schemas.js';
 import { loadTasks } from '../env/task-catalog.js';
 import { intFlag, numberFlag, serverUrl, UsageError } from './args.js';
 import type { BatchSelection, Io } from './batch.js';
@@ -137,8 +138,11 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
         );
       if (values.model === undefined || values.model.trim() === '')
         throw new UsageError('--model NAME is required (the model name the endpoint serves)');
-      if (values['agent-label'] !== undefined && values['agent-label'].trim() === '')
-        throw new UsageError('--agent-label must not be empty');
+      const label = values['agent-label'];
+      if (label !== undefined && !AgentLabel.safeParse(label).success)
+        throw new UsageError(
+          `--agent-label must be 1 to ${MAX_AGENT_LABEL} characters, not blank, without control characters`,
+        );
       const { evalCommand } = await import('./eval.js');
       return evalCommand(
         loadTasks(),
@@ -156,7 +160,7 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
             values['max-tokens'] === undefined
               ? undefined
               : intFlag('max-tokens', values['max-tokens'], 1, 10_000_000),
-          label: values['agent-label'],
+          label,
         },
         { ...io, progress: io.progress && !values['no-progress'] },
       );

@@ -1,6 +1,6 @@
 /** `comtradebench run`: runs a scripted agent over tasks x seeds, in-process or against a server, and reports. */
 import { agents } from '../agents/index.js';
-import { runEpisode } from '../agents/runner.js';
+import { runRecordedEpisode } from '../agents/runner.js';
 import { InProcessEnv } from '../env/in-process.js';
 import type { TaskCatalog } from '../env/task-catalog.js';
 import { TrajectoryRecorder } from '../env/trajectory.js';
@@ -28,21 +28,13 @@ export async function runCommand(catalog: TaskCatalog, opts: RunOptions, io: Io)
     return {
       run: async (job) => {
         const started = performance.now();
-        const result = await runEpisode(
+        const { outcome, trajectory } = await runRecordedEpisode(
           recorder,
           agent,
           { task_id: job.task_id, seed: job.seed, profile: opts.profile },
           { repeat: job.repeat },
         );
-        const outcome = { ...result, tool_chars: recorder.toolChars };
         const record = recordOf(outcome, recorder.observation.episode_id as string, started);
-        const trajectory = recorder.trajectory({
-          agent: agent.name,
-          model: null,
-          repeat: job.repeat,
-          endReason: record.end_reason,
-          score: record.score,
-        });
         return { record, trajectory };
       },
       close: () => env.close(),

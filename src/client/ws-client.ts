@@ -145,6 +145,7 @@ export class RemoteEnv implements EnvConnection {
     if (opts.profile !== undefined) data.profile = opts.profile;
     if (opts.row_format !== undefined) data.row_format = opts.row_format;
     if (opts.episode_id !== undefined) data.episode_id = opts.episode_id;
+    if (opts.agent_label !== undefined) data.agent_label = opts.agent_label;
     if (this.resultFormat !== undefined) data.result_format = this.resultFormat;
     const t = (await this.expect({ type: 'reset', data }, 'observation')) as unknown as StepTriple;
     return t.observation;

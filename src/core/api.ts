@@ -9,10 +9,11 @@
  * 5. cursor tasks: the cursor's listing has expired -> 410 cursor_expired (a fault, no attempt)
  * 6. a page beyond total_pages -> 200 with no rows (no attempt)
  * 7. attempt a += 1; the scheduled (or, in T9, escalated) fault for (page, a) -> 429 / 500 / 504
- * 8. else the page is served (drift applies here)
+ * 8. else the page is served (drift applies here; truncation may cut it short)
  * then T += latency_ms (timeout_s for a 504). Steps 3-8 each cost one request.
  *
  * The API keeps stream positions, never row copies: the trace records which positions each 200 served.
+ * How the served rows look (versions, schema drift) follows from the trace entry (src/core/response-rows.ts).
  */
 import { TOKEN_EXPIRED, tokenAccepted } from './faults/auth.js';
 import { budgetExhausted } from './faults/budget.js';
@@ -23,11 +24,14 @@ import { RATE_LIMIT, windowRemainingMs } from './faults/rate-limit.js';
 import { scheduledFault } from './faults/schedule.js';
 import { SERVER_ERROR } from './faults/server-error.js';
 import { TIMEOUT } from './faults/timeout.js';
+import { keptRows } from './faults/truncation.js';
 import { artefactsBefore } from './dataset.js';
 import type { Instance } from './instance.js';
 
+/** `truncated`: a 200 cut short (src/core/faults/truncation.ts); it served `count` rows, fewer than the page holds. */
 export type TraceKind =
   | 'served'
+  | 'truncated'
   | 'beyond'
   | 'window'
   | 'rate_limit'
@@ -60,7 +64,7 @@ export interface TraceEntry {
   readonly attempt: number;
   /** For 200s of a real page: how many times this page has now been served. */
   readonly servedAttempt: number;
-  /** For 200s: the first stream position served and how many (before any in-page shuffle). */
+  /** For 200s: the first stream position served and how many (before any in-page shuffle; after any cut). */
   readonly start: number;
   readonly count: number;
   /** For 429s: the wait the response asked for. */
@@ -192,13 +196,28 @@ function serve(
   const servedAttempt = (served.get(page) ?? 0) + 1;
   served.set(page, servedAttempt);
   st.escalationRuns?.set(page, 0);
+  const { start, count: held } = pageWindow(inst, page, pageSize, servedAttempt);
+  const count = inst.truncation === null ? held : keptRows(inst.truncation, page, servedAttempt, held);
+  markServed(inst, st, start, count);
+  const kind = count < held ? 'truncated' : 'served';
+  return { ...base, attempt, servedAttempt, start, count, atMs: t, status: 200, kind };
+}
+
+/**
+ * The stream positions [start, start + count) the `servedAttempt`-th serving of a real page holds: the
+ * page's window, shifted on drifting tasks, before any cut.
+ */
+export function pageWindow(
+  inst: Instance,
+  page: number,
+  pageSize: number,
+  servedAttempt: number,
+): { start: number; count: number } {
   const drift = inst.task.faults.drift;
   const shift = drift ? driftShift(drift, inst.keys.drift, page, servedAttempt) : 0;
   const start = Math.max(0, (page - 1) * pageSize + shift);
   const end = Math.min(inst.streamLength, (page - 1) * pageSize + shift + pageSize);
-  const count = Math.max(0, end - start);
-  markServed(inst, st, start, count);
-  return { ...base, attempt, servedAttempt, start, count, atMs: t, status: 200, kind: 'served' };
+  return { start, count: Math.max(0, end - start) };
 }
 
 /** Marks the real rows (and totals rows) at stream positions [start, start + count) as served. */

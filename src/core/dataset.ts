@@ -4,7 +4,9 @@
  */
 import { QTY_UNITS, WORLD } from './catalogue.js';
 import type { Instance } from './instance.js';
+import { VERSION_FIELDS } from './faults/stale.js';
 import { hash } from './rng.js';
+import type { ResolvedTask } from './task-spec.js';
 
 /** A row as the API serves it (without the per-copy `row_id`). */
 export interface TradeRow {
@@ -30,16 +32,19 @@ export interface TradeRow {
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean';
 
-/**
- * The row schema given by get_task_info, in serving order. `nonNegative`: the amounts (qty, netWgt,
- * primaryValue) of a trade record are never negative (the generator never makes one), so the judge
- * counts a row with a negative amount as schema-invalid (docs/benchmark.md, the judge's definitions).
- */
-export const ROW_SCHEMA: ReadonlyArray<{
-  readonly name: keyof TradeRow;
+/** A field of a row schema. `minimum`: the judge counts a smaller number as schema-invalid. */
+export interface SchemaField {
+  readonly name: string;
   readonly type: FieldType;
-  readonly nonNegative?: true;
-}> = [
+  readonly minimum?: number;
+}
+
+/**
+ * The row schema given by get_task_info, in serving order. `minimum: 0`: the amounts (qty, netWgt,
+ * primaryValue) of a trade record are never negative (the generator never makes one), so the judge counts
+ * a row with a negative amount as schema-invalid (docs/benchmark.md, the judge's definitions).
+ */
+export const ROW_SCHEMA: ReadonlyArray<SchemaField & { readonly name: keyof TradeRow }> = [
   { name: 'typeCode', type: 'string' },
   { name: 'freqCode', type: 'string' },
   { name: 'period', type: 'string' },
@@ -52,14 +57,31 @@ export const ROW_SCHEMA: ReadonlyArray<{
   { name: 'flowCode', type: 'string' },
   { name: 'cmdCode', type: 'string' },
   { name: 'qtyUnitCode', type: 'integer' },
-  { name: 'qty', type: 'number', nonNegative: true },
-  { name: 'netWgt', type: 'number', nonNegative: true },
-  { name: 'primaryValue', type: 'number', nonNegative: true },
+  { name: 'qty', type: 'number', minimum: 0 },
+  { name: 'netWgt', type: 'number', minimum: 0 },
+  { name: 'primaryValue', type: 'number', minimum: 0 },
   { name: 'is_total', type: 'boolean' },
 ];
 
 /** The column order of a page in `columns` form (src/core/row-format.ts): row_id, then the schema fields. */
 export const COLUMNS: readonly string[] = Object.freeze(['row_id', ...ROW_SCHEMA.map((f) => f.name)]);
+
+/** The row schema of a task whose records have versions (fault kind `stale`): ROW_SCHEMA, then VERSION_FIELDS. */
+export const VERSIONED_ROW_SCHEMA: readonly SchemaField[] = Object.freeze([...ROW_SCHEMA, ...VERSION_FIELDS]);
+const VERSIONED_COLUMNS: readonly string[] = Object.freeze([
+  'row_id',
+  ...VERSIONED_ROW_SCHEMA.map((f) => f.name),
+]);
+
+/** A task's row schema: ROW_SCHEMA, extended by the fields its fault kinds add (only `stale` adds any). */
+export function rowSchemaOf(task: ResolvedTask): readonly SchemaField[] {
+  return task.faults.stale === undefined ? ROW_SCHEMA : VERSIONED_ROW_SCHEMA;
+}
+
+/** A task's column order in `columns` form: row_id, then its row schema's fields. */
+export function columnsOf(task: ResolvedTask): readonly string[] {
+  return task.faults.stale === undefined ? COLUMNS : VERSIONED_COLUMNS;
+}
 
 /** A served row's values in COLUMNS order. */
 export function columnValues(row: TradeRow): unknown[] {

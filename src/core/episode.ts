@@ -2,19 +2,21 @@
  * An episode: one task instance, its API state (budget, virtual clock, trace), the step limit, and the
  * three tools. Pure and synchronous; transports reach it through runTool.
  */
-import { ApiState, requestPage, totalPages } from './api.js';
+import { ApiState, pageWindow, requestPage, totalPages } from './api.js';
 import { RowWriter } from './dataset.js';
 import { type DirectValue, isDirectValue, LazyValue } from './direct-value.js';
 import { BenchError } from './errors.js';
 import { currentToken, tokenIssue, tokenText } from './faults/auth.js';
 import { requestsRemaining } from './faults/budget.js';
 import { type Cursor, decodeCursor, encodeCursor } from './faults/cursor.js';
+import { asOfText } from './faults/stale.js';
 import { deriveInstance, type Instance } from './instance.js';
 import { type Breakdown, type EndReason, judge } from './judge/index.js';
 import type { ReferencePlan } from './judge/reference-plan.js';
+import { ResponseRows } from './response-rows.js';
 import { ServedPage } from './served-page.js';
 import type { RowFormat } from './row-format.js';
-import { checkEnvelope, pageOrderOf, type SubmissionArgs, submissionEntries } from './submission.js';
+import { checkEnvelope, type SubmissionArgs, submissionEntries } from './submission.js';
 import { type EpisodeFacts, type TaskInfo, taskInfo, type TaskInfoText } from './task-info.js';
 import type { ResolvedTask } from './task-spec.js';
 import { TOOL_BY_NAME } from './tools.js';
@@ -274,27 +276,31 @@ export class Episode {
       virtual_time_s: this.api.clockMs / 1000,
     };
     switch (e.status) {
-      case 200:
-        return new ServedPage(
-          this.inst,
-          () => (this.rowWriter ??= new RowWriter(this.inst)),
-          e,
-          pageOrderOf(this.inst, e),
-          {
-            page,
-            pageSize: size,
-            totalPages: pages,
-            requestsRemaining: common.requests_remaining,
-            virtualTimeS: common.virtual_time_s,
-            rowFormat: this.rowFormat,
-            nextCursor:
-              t.pagination !== 'cursor'
-                ? undefined
-                : page < pages
-                  ? encodeCursor(this.inst.keys.cursor, { openMs: listingOpenMs ?? e.atMs, pos: page * size })
-                  : null,
-          },
-        );
+      case 200: {
+        const inst = this.inst;
+        const rows = new ResponseRows(inst, e);
+        return new ServedPage(inst, () => (this.rowWriter ??= new RowWriter(inst)), e, rows, {
+          page,
+          pageSize: size,
+          totalPages: pages,
+          requestsRemaining: common.requests_remaining,
+          virtualTimeS: common.virtual_time_s,
+          rowFormat: this.rowFormat,
+          nextCursor:
+            t.pagination !== 'cursor'
+              ? undefined
+              : page < pages
+                ? encodeCursor(inst.keys.cursor, { openMs: listingOpenMs ?? e.atMs, pos: page * size })
+                : null,
+          heldRows:
+            inst.truncation === null
+              ? undefined
+              : e.kind === 'beyond'
+                ? 0
+                : pageWindow(inst, page, size, e.servedAttempt).count,
+          asOf: inst.stale === null ? undefined : asOfText(inst.stale, rows.snapshotLag),
+        });
+      }
       case 429:
         return {
           status: 429,

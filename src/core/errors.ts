@@ -218,6 +218,32 @@ export const ERRORS = {
       `episode_id '${a.episode_id}' belongs to a live episode or a finished one still kept; choose another id or omit it`,
     details: [],
   }),
+  CB_ERR_EPISODE_NOT_DONE: def<{ episode_id: string }>({
+    status: 409,
+    toolErrorType: 'execution_error',
+    ws: 'EXECUTION_ERROR',
+    jsonRpc: JSONRPC.INTERNAL_ERROR,
+    message: (a) =>
+      `episode ${a.episode_id} has not ended; its trajectory is served once it ends (submit_results, or DELETE /episodes/${a.episode_id})`,
+    details: [],
+  }),
+  CB_ERR_TRAJECTORY_UNAVAILABLE: def<{ episode_id: string; keep_mb: number }>({
+    status: 410,
+    toolErrorType: 'execution_error',
+    ws: 'EXECUTION_ERROR',
+    jsonRpc: JSONRPC.INTERNAL_ERROR,
+    message: (a) =>
+      `the calls of episode ${a.episode_id} are no longer kept (the server keeps ${a.keep_mb} MiB of recorded calls, TRAJECTORY_KEEP_MB, and forgets the oldest first); download a trajectory soon after its episode ends`,
+    details: ['keep_mb'],
+  }),
+  CB_ERR_UNKNOWN_AGENT: def<{ agent: string; agents: readonly string[] }>({
+    status: 404,
+    toolErrorType: 'invalid_args',
+    ws: 'EXECUTION_ERROR',
+    jsonRpc: JSONRPC.INVALID_PARAMS,
+    message: (a) => `unknown agent '${a.agent}'; the agents are ${list(a.agents)}`,
+    details: ['agents'],
+  }),
   CB_ERR_CAPACITY: def<{ active_sessions: number; max_sessions: number }>({
     status: 503,
     toolErrorType: 'execution_error',

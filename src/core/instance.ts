@@ -8,7 +8,10 @@ import { planDuplicates } from './faults/duplicates.js';
 import { type EscalationPlan, planEscalation } from './faults/escalation.js';
 import type { ArtefactPlan } from './faults/placement.js';
 import { type FaultSchedule, planSchedule } from './faults/schedule.js';
+import { planSchemaDrift, type SchemaDriftPlan } from './faults/schema-drift.js';
+import { planStale, type StalePlan } from './faults/stale.js';
 import { planTotals } from './faults/totals.js';
+import { planTruncation, type TruncationPlan } from './faults/truncation.js';
 import { intIn, streamKey } from './rng.js';
 import type { ResolvedTask } from './task-spec.js';
 
@@ -56,6 +59,10 @@ export interface Instance {
   readonly maxSizePages: number;
   readonly schedule: FaultSchedule;
   readonly escalation: EscalationPlan | null;
+  /** Faults that strike served responses, and the schema drift (null when the task has none). */
+  readonly truncation: TruncationPlan | null;
+  readonly schemaDrift: SchemaDriftPlan | null;
+  readonly stale: StalePlan | null;
 }
 
 export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Instance {
@@ -122,5 +129,12 @@ export function deriveInstance(task: ResolvedTask, seed: number, salt = ''): Ins
     maxSizePages,
     schedule: planSchedule(task.faults, maxSizePages, keys.faults),
     escalation: task.faults.escalation ? planEscalation(task.faults.escalation, keys.faults) : null,
+    truncation: task.faults.truncation
+      ? planTruncation(task.faults.truncation, maxSizePages, keys.faults)
+      : null,
+    schemaDrift: task.faults.schema_drift ? planSchemaDrift(task.faults.schema_drift, keys.faults) : null,
+    stale: task.faults.stale
+      ? planStale(task.faults.stale, maxSizePages, keys.faults, keys.data, query.year)
+      : null,
   };
 }

@@ -4,10 +4,9 @@
  * everything inside the data is scored, never refused.
  */
 import type { ApiState } from './api.js';
-import { streamRow } from './dataset.js';
 import { BenchError } from './errors.js';
-import { pageOrder } from './faults/drift.js';
 import type { Instance } from './instance.js';
+import { ResponseRows } from './response-rows.js';
 
 export interface SubmissionArgs {
   rows?: unknown[] | undefined;
@@ -163,27 +162,18 @@ function jsonlEntries(text: string): Entry[] {
 
 const ROW_ID = /^r(\d{1,9})\.(\d{1,9})$/;
 
-/** The row_id `r<request>.<index>` names the index-th row of the 200 response to request number <request>. */
+/**
+ * The row_id `r<request>.<index>` names the index-th row of the 200 response to request number <request>,
+ * and resolves to that row exactly as the response served it (src/core/response-rows.ts): a cut response's
+ * rows only, a drifted row in its drifted form, a lagging snapshot's row in the version it served.
+ */
 export function resolveRowId(inst: Instance, st: ApiState, id: unknown): Entry {
   if (typeof id !== 'string') return MALFORMED;
   const m = ROW_ID.exec(id);
   if (m === null) return MALFORMED;
   const entry = st.trace[Number(m[1]) - 1];
   const k = Number(m[2]);
-  if (entry === undefined || entry.kind !== 'served' || k >= entry.count) return MALFORMED;
-  const order = pageOrderOf(inst, entry);
-  return streamRow(inst, entry.start + (order === null ? k : order[k]!), id);
-}
-
-/**
- * The in-page order of a 200 response: row k of the response is stream position start + order[k]
- * (null: unshuffled, row k is start + k). Only drifting tasks shuffle.
- */
-export function pageOrderOf(
-  inst: Instance,
-  entry: { page: number; servedAttempt: number; count: number },
-): readonly number[] | null {
-  const drift = inst.task.faults.drift;
-  if (drift === undefined || !drift.shuffle) return null;
-  return pageOrder(drift, inst.keys.drift, entry.page, entry.servedAttempt, entry.count);
+  if (entry === undefined || (entry.kind !== 'served' && entry.kind !== 'truncated') || k >= entry.count)
+    return MALFORMED;
+  return new ResponseRows(inst, entry).object(k, id);
 }

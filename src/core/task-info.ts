@@ -3,7 +3,7 @@
  * task), the episode's, and its counters. `TaskInfoText` writes its JSON text with the task's fields
  * serialised once, which a server that runs many episodes of a task keeps per task.
  */
-import { COLUMNS, type FieldType, PRIMARY_KEY, ROW_SCHEMA } from './dataset.js';
+import { columnsOf, type FieldType, PRIMARY_KEY, rowSchemaOf } from './dataset.js';
 import type { Query } from './instance.js';
 import type { RowFormat } from './row-format.js';
 import type { Pagination, ResolvedTask } from './task-spec.js';
@@ -62,7 +62,12 @@ export interface TaskFields {
   readonly description: string;
   readonly instructions: string;
   readonly primary_key: readonly string[];
-  readonly row_schema: ReadonlyArray<{ readonly name: string; readonly type: FieldType }>;
+  /** The task's row schema (src/core/dataset.ts, rowSchemaOf); `minimum` where the judge has one. */
+  readonly row_schema: ReadonlyArray<{
+    readonly name: string;
+    readonly type: FieldType;
+    readonly minimum?: number;
+  }>;
   readonly columns: readonly string[];
   readonly constraint_extras: TaskConstraintExtras;
   readonly rules: TaskRules;
@@ -130,6 +135,9 @@ function taskExtras(t: ResolvedTask): { constraints: TaskConstraintExtras; rules
     constraints.timeout_s = f.timeout.timeout_s;
     rules.timeout = TASK_RULES.timeout;
   }
+  if (f.truncation) rules.truncation = TASK_RULES.truncation;
+  if (f.schema_drift) rules.schema_drift = TASK_RULES.schema_drift;
+  if (f.stale) rules.stale_records = TASK_RULES.stale_records;
   // Tasks without any keep the shared RULES object itself.
   return {
     constraints: Object.freeze(constraints),
@@ -145,8 +153,16 @@ export function taskFields(t: ResolvedTask): TaskFields {
     description: t.description,
     instructions: t.instructions,
     primary_key: Object.freeze([...PRIMARY_KEY]),
-    row_schema: Object.freeze(ROW_SCHEMA.map((f) => Object.freeze({ name: f.name, type: f.type }))),
-    columns: COLUMNS,
+    row_schema: Object.freeze(
+      rowSchemaOf(t).map((f) =>
+        Object.freeze(
+          f.minimum === undefined
+            ? { name: f.name, type: f.type }
+            : { name: f.name, type: f.type, minimum: f.minimum },
+        ),
+      ),
+    ),
+    columns: columnsOf(t),
     constraint_extras: extras.constraints,
     rules: extras.rules,
     formats: FORMATS,

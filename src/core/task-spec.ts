@@ -80,6 +80,57 @@ export const EscalationSpec = z
   .refine((e) => e.from < e.to, { message: 'from must be < to' })
   .refine((e) => e.rate_limit_count + e.server_error_count > 0, { message: 'needs at least one fault' });
 
+/** A share in [0, 1]: min and max. */
+const shareRange = (lo: number, hi: number) =>
+  z
+    .object({ min: z.number().min(lo).max(hi), max: z.number().min(lo).max(hi) })
+    .strict()
+    .refine((r) => r.min <= r.max, { message: 'min must be <= max' });
+
+/**
+ * The slots of a fault that strikes served responses (src/core/faults/slots.ts): exactly `count` (page,
+ * served attempt) slots per seed, at most `max_consecutive` in a row on one page (up to `maxRun`).
+ */
+const servedSlots = (maxRun: number) => ({
+  count: z.number().int().min(1).max(50),
+  max_consecutive: z.number().int().min(1).max(maxRun),
+});
+
+/** Served responses cut short (src/core/faults/truncation.ts). */
+export const TruncationSpec = z
+  .object({
+    ...servedSlots(5),
+    /** The share of the page's rows a cut response keeps (at least one row is always cut). */
+    keep: shareRange(0, 0.95),
+  })
+  .strict();
+
+/** Served rows in another form than the row schema, from a seeded request on (src/core/faults/schema-drift.ts). */
+export const SchemaDriftSpec = z
+  .object({
+    /** The first request number whose rows are served drifted: a seeded integer in this range. */
+    from_request: range(2, 1000),
+    /** Schema fields served under another name. */
+    rename: z
+      .record(z.string(), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a field name'))
+      .default({}),
+    /** Number fields served as strings (their JSON text in quotes). */
+    as_string: z.array(z.string()).default([]),
+  })
+  .strict()
+  .refine((d) => Object.keys(d.rename).length + d.as_string.length > 0, {
+    message: 'needs a field to rename or serve as a string',
+  });
+
+/** Older versions of records served by lagging snapshots (src/core/faults/stale.ts). */
+export const StaleSpec = z
+  .object({
+    ...servedSlots(4),
+    /** How far a lagging snapshot lags, as the expected share of a page's records it serves in an older version. */
+    share: shareRange(0.05, 1),
+  })
+  .strict();
+
 /** Access tokens that expire (src/core/faults/auth.ts). */
 export const AuthSpec = z
   .object({
@@ -117,6 +168,9 @@ export const FaultsSpec = z
     auth: AuthSpec.optional(),
     timeout: TimeoutSpec.optional(),
     cursor: CursorSpec.optional(),
+    truncation: TruncationSpec.optional(),
+    schema_drift: SchemaDriftSpec.optional(),
+    stale: StaleSpec.optional(),
   })
   .strict();
 

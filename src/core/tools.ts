@@ -35,8 +35,10 @@ export const fetchPageTool = defineTool({
     '"objects", one object per row; or "columns", where the page gives columns (row_id, then the row_schema ' +
     'fields) once, before rows, and each row is an array of values in that order. Some tasks add rules, ' +
     "stated in get_task_info's rules: auth_token (401 token_expired: get a new token from get_task_info, " +
-    'retry), timeouts (504 gateway_timeout: retry the same page), and cursor pagination (no page: pass the ' +
-    'next_cursor of the previous page; 410 cursor_expired: retry with its restart_cursor).',
+    'retry), timeouts (504 gateway_timeout: retry the same page), cursor pagination (no page: pass the ' +
+    'next_cursor of the previous page; 410 cursor_expired: retry with its restart_cursor), row_count (the ' +
+    'rows the page holds; fewer rows: the response was cut short, fetch it again) and as_of (the time of the ' +
+    'data snapshot that served it).',
   input: z
     .object({
       page: z
@@ -126,7 +128,11 @@ export const RULES = {
     'appear: submit each real record once.',
 } as const;
 
-/** Rules get_task_info adds for the tasks that use them (src/core/task-info.ts). */
+/**
+ * Rules get_task_info adds for the tasks that use them (src/core/task-info.ts): tokens, timeouts and cursors,
+ * and the faults that strike served data: truncation (src/core/faults/truncation.ts), schema drift
+ * (src/core/faults/schema-drift.ts) and stale records (src/core/faults/stale.ts).
+ */
 export const TASK_RULES = {
   auth:
     'fetch_page needs auth_token: the token get_task_info issues (free; auth gives it and its expires_at_s). ' +
@@ -145,6 +151,21 @@ export const TASK_RULES = {
     'cursor_expired (it costs a request) with restart_cursor, which resumes at the same page in a new listing. ' +
     'A request without cursor starts again at page 1. A malformed or unknown cursor is an error that costs ' +
     'nothing.',
+  truncation:
+    'A 200 carries row_count, the number of rows the page holds. A response with fewer rows than row_count ' +
+    'was cut short: the rows it lacks were not served. Fetch the page again (one request) until it comes ' +
+    'with row_count rows.',
+  schema_drift:
+    'From some request on, rows may come in another form than row_schema: a field under another name (e.g. ' +
+    'primary_value for primaryValue) or numbers written as strings (e.g. "1234.5"). Submit every row in ' +
+    'row_schema, with its field names and JSON types: a row in another form is not exact. A row_id resolves ' +
+    'to the row exactly as it was served, so submit drifted rows as corrected row objects (rows or data_jsonl).',
+  stale_records:
+    'Records change: each row has version (higher is newer) and updated_at. Every 200 carries as_of, the ' +
+    'time of the data snapshot that served it; a lagging snapshot (an as_of earlier than another ' +
+    "response's) serves older versions of some rows. Fetch such a page again until its as_of is the newest " +
+    'you have seen, and submit for each primary key the row with the highest version: an older version is ' +
+    'not exact. A row_id resolves to the version its response served.',
 } as const;
 
 export const FORMATS = {

@@ -16,6 +16,8 @@ export interface ResetOptions {
   readonly row_format?: RowFormat | undefined;
   /** The episode id to use (replays reuse the recorded one); the environment picks one when absent. */
   readonly episode_id?: string | undefined;
+  /** Who is playing: a server ranks labelled episodes on its leaderboard (GET /api/leaderboard). */
+  readonly agent_label?: string | undefined;
 }
 
 /** A typed tool error as the environment gave it: its catalogue code, message and details. */

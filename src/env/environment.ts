@@ -9,7 +9,9 @@ import { type CallResult, Episode, type ToolOutcome } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import type { ResolvedTask } from '../core/task-spec.js';
 import type { TaskInfoText } from '../core/task-info.js';
+import { faultOf, type FaultKind, type RecordedCall } from './events.js';
 import type { TaskCatalog } from './task-catalog.js';
+import { approxJsonBytes } from './trajectory.js';
 import {
   actionEnvelope,
   checked,
@@ -81,11 +83,34 @@ export interface EnvContext {
   readonly admitReset?: (self: ComtradeEnvironment) => void;
   /** Told when this environment's episode id changes (for the store's index). */
   readonly onEpisode: (self: ComtradeEnvironment, previousId: string | null, episodeId: string) => void;
+  /** Where the environment reports episodes and tool calls (src/env/sessions.ts); none in-process. */
+  readonly events?: EnvEvents;
 }
+
+/** What an environment reports to its store, which tells the observers (src/env/events.ts). */
+export interface EnvEvents {
+  started(self: ComtradeEnvironment, ep: Episode): void;
+  called(self: ComtradeEnvironment, tool: string, ok: boolean, fault: FaultKind | null): void;
+  ended(self: ComtradeEnvironment, ep: Episode): void;
+  /** Whether this environment keeps its episodes' calls (for GET /episodes/:id/trajectory). */
+  recordsCalls(self: ComtradeEnvironment): boolean;
+  /** Asks for `bytes` more of recorded calls under the store's bound; false: stop recording this episode. */
+  reserve(bytes: number): boolean;
+  /** Gives back bytes of recorded calls that are dropped. */
+  release(bytes: number): void;
+}
+
+/** What one recorded call costs beyond its arguments (the entry, its name, the array slot). */
+const CALL_OVERHEAD_BYTES = 64;
 
 export class ComtradeEnvironment {
   private ep: Episode | null = null;
   private format: ResultFormat;
+  private label: string | null = null;
+  /** The current episode's calls, in order, when the store asked for them (null otherwise). */
+  private calls: RecordedCall[] | null = null;
+  /** The approximate size of `calls` (approxJsonBytes), reserved from the store. */
+  private callsBytes = 0;
 
   constructor(private readonly ctx: EnvContext) {
     this.format = ctx.resultFormat;
@@ -100,6 +125,30 @@ export class ComtradeEnvironment {
     return this.ep;
   }
 
+  /** The current episode's agent_label (reset), or null. */
+  get agentLabel(): string | null {
+    return this.label;
+  }
+
+  /**
+   * The current episode's tool calls (name and arguments as given), when this environment records them;
+   * replies are not kept: they are a pure function of the calls (src/env/trajectory.ts regenerates them).
+   */
+  get recordedCalls(): readonly RecordedCall[] | null {
+    return this.calls;
+  }
+
+  /** The approximate size of the recorded calls, as reserved from the store. */
+  get recordedBytes(): number {
+    return this.callsBytes;
+  }
+
+  /** Drops the recorded calls (the store's memory bound); the trajectory is then no longer available. */
+  forgetCalls(): void {
+    this.calls = null;
+    this.callsBytes = 0;
+  }
+
   /** Starts a new episode (ending the current one, if live, as 'closed'). */
   reset(raw: unknown): ResetStep {
     const req = checked(ResetRequest, 'reset request', raw ?? {});
@@ -111,7 +160,7 @@ export class ComtradeEnvironment {
     this.ctx.admitReset?.(this);
     const seed = req.seed ?? randomInt(0, 2 ** 32);
     const previous = this.ep;
-    if (previous !== null && !previous.done) previous.end('closed');
+    if (previous !== null && !previous.done) this.end(previous, 'closed');
     this.ep = new Episode({
       task,
       seed,
@@ -122,7 +171,12 @@ export class ComtradeEnvironment {
       infoText: this.ctx.infoText(task),
     });
     this.format = req.result_format ?? this.ctx.resultFormat;
+    this.label = req.agent_label ?? null;
+    const events = this.ctx.events;
+    this.calls = events?.recordsCalls(this) === true ? [] : null;
+    this.callsBytes = 0;
     this.ctx.onEpisode(this, previous?.episodeId ?? null, episodeId);
+    events?.started(this, this.ep);
     return {
       kind: 'reset',
       observation: { ...this.ep.taskInfo(), tools: toolSpecs() },
@@ -151,7 +205,7 @@ export class ComtradeEnvironment {
     if (ep.done) {
       throw new BenchError('CB_ERR_EPISODE_DONE', { episode_id: ep.episodeId, end_reason: ep.endReason! });
     }
-    const r = ep.runTool(action.tool_name, action.arguments);
+    const r = this.run(ep, action.tool_name, action.arguments);
     return {
       kind: 'call_tool',
       toolName: action.tool_name,
@@ -164,7 +218,41 @@ export class ComtradeEnvironment {
 
   /** A tool call outside step (MCP tools/call, in-process agents): the core outcome, not a step. */
   runTool(name: string, args: unknown): CallResult {
-    return this.liveEpisode().runTool(name, args);
+    const ep = this.liveEpisode();
+    // After the end the episode answers CB_ERR_EPISODE_DONE and counts nothing: not a call to record.
+    return ep.done ? ep.runTool(name, args) : this.run(ep, name, args);
+  }
+
+  /** A call to a live episode: run, recorded (when asked), reported. */
+  private run(ep: Episode, name: string, args: unknown): CallResult {
+    const trace = ep.api.trace;
+    const before = trace.length;
+    const r = ep.runTool(name, args);
+    const events = this.ctx.events;
+    if (this.calls !== null && events !== undefined) this.record(events, name, args);
+    if (events !== undefined) {
+      events.called(this, name, r.outcome.ok, trace.length > before ? faultOf(trace[before]!.kind) : null);
+      if (r.done) events.ended(this, ep);
+    }
+    return r;
+  }
+
+  /** Records a call, or stops recording this episode when the store's bound is reached. */
+  private record(events: EnvEvents, name: string, args: unknown): void {
+    const bytes = CALL_OVERHEAD_BYTES + name.length + approxJsonBytes(args);
+    if (events.reserve(bytes)) {
+      this.calls!.push({ name, arguments: args });
+      this.callsBytes += bytes;
+    } else {
+      events.release(this.callsBytes);
+      this.forgetCalls();
+    }
+  }
+
+  /** Ends a live episode without a submission and reports it. */
+  private end(ep: Episode, reason: 'closed' | 'idle_timeout'): void {
+    ep.end(reason);
+    this.ctx.events?.ended(this, ep);
   }
 
   state(): Record<string, unknown> {
@@ -173,6 +261,6 @@ export class ComtradeEnvironment {
 
   /** Ends the live episode without a submission (close, idle reap, shutdown). */
   close(reason: 'closed' | 'idle_timeout' = 'closed'): void {
-    if (this.ep !== null && !this.ep.done) this.ep.end(reason);
+    if (this.ep !== null && !this.ep.done) this.end(this.ep, reason);
   }
 }

@@ -44,6 +44,7 @@ export class InProcessEnv implements EnvConnection {
     if (opts.profile !== undefined) req.profile = opts.profile;
     if (opts.row_format !== undefined) req.row_format = opts.row_format;
     if (opts.episode_id !== undefined) req.episode_id = opts.episode_id;
+    if (opts.agent_label !== undefined) req.agent_label = opts.agent_label;
     return this.env.reset(req).observation;
   }
 

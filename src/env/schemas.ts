@@ -50,6 +50,17 @@ export function onlyKeys(o: Record<string, unknown>, keys: readonly string[]): b
   return true;
 }
 
+/** MAX_AGENT_LABEL characters at most, no control or format characters, not blank. */
+export const MAX_AGENT_LABEL = 64;
+export const AgentLabel = z
+  .string()
+  .min(1)
+  .max(MAX_AGENT_LABEL)
+  .regex(
+    /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u,
+    'must not be blank or contain control or format characters',
+  );
+
 export const ResetRequest = z
   .object({
     task_id: z
@@ -72,6 +83,9 @@ export const ResetRequest = z
       .optional()
       .describe('client-chosen episode id (default: random 128-bit)'),
     profile: z.string().min(1).max(64).optional().describe('size profile: default or llm'),
+    agent_label: AgentLabel.optional().describe(
+      'who is playing, for the leaderboard (GET /api/leaderboard ranks labelled episodes the server scored)',
+    ),
     row_format: z
       .enum(ROW_FORMATS)
       .optional()

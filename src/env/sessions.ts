@@ -10,8 +10,13 @@
  * episodes stop counting against capacity but stay readable with their token in a bounded recent list,
  * and their ids stay taken while kept. /ws and MCP sessions are held by their connection or by their
  * session id (a random UUID only its creator is told), never by an episode id.
+ *
+ * Environments report episodes and tool calls to the store, which tells its observers
+ * (src/env/events.ts). HTTP episodes keep their calls for their trajectory (src/env/trajectory.ts), under
+ * one memory bound (keepCallsBytes).
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import { TaskInfoText } from '../core/task-info.js';
 import type { ResolvedTask } from '../core/task-spec.js';
@@ -20,11 +25,14 @@ import {
   type CallToolStep,
   ComtradeEnvironment,
   type EnvContext,
+  type EnvEvents,
   type ListToolsStep,
   type ResetStep,
   type ResultFormat,
 } from './environment.js';
+import type { EnvObserver, RecordedCall } from './events.js';
 import { saltHashOf } from './salt.js';
+import { type Trajectory, trajectoryOfCalls } from './trajectory.js';
 
 export type SessionKind = 'ws' | 'mcp' | 'http';
 
@@ -43,6 +51,10 @@ export interface Session {
 /** Run before every reset of a session a client opened; throws (a BenchError) to refuse the reset. */
 export type ResetGate = (client: string) => void;
 
+const MiB = 1024 * 1024;
+/** The default bound on recorded calls: 128 MiB of (approximate) JSON. */
+export const DEFAULT_KEEP_CALLS_BYTES = 128 * MiB;
+
 export interface SessionStoreOptions {
   readonly catalog: TaskCatalog;
   readonly capacity: number;
@@ -57,6 +69,11 @@ export interface SessionStoreOptions {
   readonly resultFormat?: ResultFormat;
   /** Finished HTTP episodes kept readable. */
   readonly keepFinished?: number;
+  /**
+   * Bytes (approximate JSON size) of the calls HTTP episodes keep for their trajectories, live and
+   * finished together; the oldest finished episodes' calls are forgotten first (default 128 MiB).
+   */
+  readonly keepCallsBytes?: number;
   /** Milliseconds clock (injectable for tests). */
   readonly now?: () => number;
 }
@@ -99,6 +116,15 @@ export class SessionStore {
   private resetGate: ResetGate | null = null;
   /** The store's clock (milliseconds); transports that count time per client use the same one. */
   readonly now: () => number;
+  private readonly observers: EnvObserver[] = [];
+  /** Finished HTTP episodes' recorded calls, oldest first, with their size. */
+  private readonly keptCalls: Array<{
+    env: ComtradeEnvironment;
+    calls: readonly RecordedCall[];
+    bytes: number;
+  }> = [];
+  /** Bytes of recorded calls, live and finished episodes together (keepCallsBytes bounds it). */
+  private recordedBytes = 0;
 
   constructor(readonly opts: SessionStoreOptions) {
     this.now = opts.now ?? Date.now;
@@ -124,8 +150,15 @@ export class SessionStore {
         return owner !== undefined && owner.env !== self;
       },
       admitReset: (env) => {
-        const client = this.byEnv.get(env)?.client ?? null;
-        if (client !== null && this.resetGate !== null) this.resetGate(client);
+        const s = this.byEnv.get(env);
+        const client = s?.client ?? null;
+        if (client === null || this.resetGate === null) return;
+        try {
+          this.resetGate(client);
+        } catch (e) {
+          this.refused(s!.kind, e);
+          throw e;
+        }
       },
       onEpisode: (env, previousId, episodeId) => {
         if (previousId !== null && this.byEpisode.get(previousId)?.env === env)
@@ -133,7 +166,107 @@ export class SessionStore {
         const s = this.byEnv.get(env);
         if (s !== undefined) this.byEpisode.set(episodeId, s);
       },
+      events: this.events(),
     };
+  }
+
+  /** Adds an observer of episodes, tool calls and refusals; returns the function that removes it. */
+  observe(observer: EnvObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const i = this.observers.indexOf(observer);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
+  }
+
+  /** The environments' reports, passed to the observers with the session's kind. */
+  private events(): EnvEvents {
+    const observers = this.observers;
+    const episodeEvent = (env: ComtradeEnvironment, ep: Episode, kind: SessionKind) => ({
+      transport: kind,
+      episode: ep,
+      agentLabel: env.agentLabel,
+    });
+    return {
+      recordsCalls: (env) => this.byEnv.get(env)?.kind === 'http',
+      reserve: (bytes) => this.reserveCalls(bytes),
+      release: (bytes) => {
+        this.recordedBytes -= bytes;
+      },
+      started: (env, ep) => {
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined || observers.length === 0) return;
+        const e = episodeEvent(env, ep, kind);
+        for (const o of observers) o.episodeStarted?.(e);
+      },
+      called: (env, tool, ok, fault) => {
+        if (observers.length === 0) return;
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined) return;
+        for (const o of observers) o.toolCalled?.(kind, tool, ok, fault);
+      },
+      ended: (env, ep) => {
+        const kind = this.byEnv.get(env)?.kind;
+        if (kind === undefined) return;
+        const calls = env.recordedCalls;
+        if (calls !== null) this.keptCalls.push({ env, calls, bytes: env.recordedBytes });
+        while (this.keptCalls.length > this.keepFinished) this.forgetOldestCalls();
+        if (observers.length === 0) return;
+        const e = episodeEvent(env, ep, kind);
+        for (const o of observers) o.episodeEnded?.(e);
+      },
+    };
+  }
+
+  /**
+   * Room for `bytes` more of recorded calls: the oldest finished episodes' calls are forgotten to make it;
+   * false when live episodes alone hold the bound.
+   */
+  private reserveCalls(bytes: number): boolean {
+    const limit = this.opts.keepCallsBytes ?? DEFAULT_KEEP_CALLS_BYTES;
+    while (this.recordedBytes + bytes > limit && this.keptCalls.length > 0) this.forgetOldestCalls();
+    if (this.recordedBytes + bytes > limit) return false;
+    this.recordedBytes += bytes;
+    return true;
+  }
+
+  private forgetOldestCalls(): void {
+    const oldest = this.keptCalls.shift()!;
+    this.recordedBytes -= oldest.bytes;
+    // The environment may have started another episode since; only its own calls are forgotten.
+    if (oldest.env.recordedCalls === oldest.calls) oldest.env.forgetCalls();
+  }
+
+  /**
+   * The trajectory of a session's ended episode, its replies regenerated from the recorded calls
+   * (src/env/trajectory.ts); typed errors before the end and once the calls are forgotten.
+   */
+  trajectory(s: Session): Promise<Trajectory> {
+    const ep = s.env.episode;
+    if (ep === null) throw new BenchError('CB_ERR_NOT_RESET');
+    if (!ep.done) throw new BenchError('CB_ERR_EPISODE_NOT_DONE', { episode_id: ep.episodeId });
+    const calls = s.env.recordedCalls;
+    if (calls === null) {
+      const keep = this.opts.keepCallsBytes ?? DEFAULT_KEEP_CALLS_BYTES;
+      throw new BenchError('CB_ERR_TRAJECTORY_UNAVAILABLE', {
+        episode_id: ep.episodeId,
+        keep_mb: Math.round((keep / MiB) * 100) / 100,
+      });
+    }
+    return trajectoryOfCalls(ep, calls, s.env.agentLabel, this.opts.catalog, this.ctx.salt);
+  }
+
+  /** Tells the observers of a refusal by a limit (the error's `limit` detail names it). */
+  private refused(kind: SessionKind, e: unknown): void {
+    const limit = e instanceof BenchError ? (e.args as { limit?: unknown }).limit : undefined;
+    if (typeof limit === 'string') for (const o of this.observers) o.sessionRefused?.(kind, limit);
+  }
+
+  /** Live sessions by kind. */
+  liveCounts(): Record<SessionKind, number> {
+    const counts: Record<SessionKind, number> = { ws: 0, mcp: 0, http: 0 };
+    for (const s of this.live.values()) counts[s.kind] += 1;
+    return counts;
   }
 
   get size(): number {
@@ -156,6 +289,7 @@ export class SessionStore {
   open(kind: SessionKind, client: string | null = null, replacing?: Session): Session {
     const freed = replacing !== undefined && this.live.has(replacing.id) ? 1 : 0;
     if (this.live.size - freed >= this.opts.capacity) {
+      for (const o of this.observers) o.sessionRefused?.(kind, 'capacity');
       throw new BenchError('CB_ERR_CAPACITY', {
         active_sessions: this.live.size,
         max_sessions: this.opts.capacity,
@@ -164,6 +298,7 @@ export class SessionStore {
     const mine = client === null ? undefined : this.byClient.get(client);
     const held = (mine?.size ?? 0) - (freed === 1 && replacing!.client === client ? 1 : 0);
     if (client !== null && this.maxPerClient > 0 && held >= this.maxPerClient) {
+      for (const o of this.observers) o.sessionRefused?.(kind, 'MAX_EPISODES_PER_CLIENT');
       throw new BenchError('CB_ERR_CLIENT_LIMIT', {
         limit: 'MAX_EPISODES_PER_CLIENT',
         value: this.maxPerClient,

@@ -8,10 +8,12 @@
  * episodes (the CLI, the server) can record the same format.
  */
 import { z } from 'zod';
+import type { Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import { ROW_FORMATS, type RowFormat } from '../core/row-format.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from '../core/versions.js';
 import { type EnvConnection, type ResetOptions, replyText, type ToolReply } from './connection.js';
+import type { RecordedCall } from './events.js';
 import { InProcessEnv } from './in-process.js';
 import { saltHashOf } from './salt.js';
 import type { TaskCatalog } from './task-catalog.js';
@@ -158,6 +160,44 @@ export class TrajectoryRecorder implements EnvConnection {
         meta.conversation === undefined || meta.conversation === null ? null : [...meta.conversation],
     };
   }
+}
+
+/** The agent a trajectory of a server episode names when its reset gave no agent_label. */
+export const UNLABELLED_AGENT = 'unlabelled';
+
+/**
+ * The trajectory of an episode the server ran, from its recorded calls (src/env/environment.ts keeps the
+ * calls, never the replies): a fresh episode of the same task, seed, profile, episode id and row format replays them
+ * and regenerates every reply, exactly as `comtradebench rescore` will. The replay must end as the
+ * episode did; a different score would mean a broken determinism guarantee, and throws.
+ */
+export async function trajectoryOfCalls(
+  episode: Episode,
+  calls: readonly RecordedCall[],
+  agentLabel: string | null,
+  catalog: TaskCatalog,
+  salt: string,
+): Promise<Trajectory> {
+  const recorder = new TrajectoryRecorder(new InProcessEnv(catalog, salt));
+  await recorder.reset({
+    task_id: episode.task.id,
+    seed: episode.inst.seed,
+    profile: episode.task.profile,
+    episode_id: episode.episodeId,
+    row_format: episode.rowFormat,
+  });
+  for (const c of calls) await recorder.callTool(c.name, c.arguments as Record<string, unknown>);
+  const score = episode.breakdown?.score ?? 0;
+  const replayed = (recorder.final?.value?.breakdown as { score?: number } | undefined)?.score ?? 0;
+  if (replayed !== score)
+    throw new Error(`episode ${episode.episodeId}: its calls replay to score ${replayed}, not ${score}`);
+  return recorder.trajectory({
+    agent: agentLabel ?? UNLABELLED_AGENT,
+    model: null,
+    repeat: 0,
+    endReason: episode.endReason ?? 'not_ended',
+    score,
+  });
 }
 
 /** A trajectory that cannot be replayed here: other versions, or a salt that is missing or wrong. */
@@ -358,4 +398,33 @@ function locate(a: unknown, b: unknown, path: string): Omit<Difference, 'call' |
   return Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b)
     ? null
     : { path: path || '(value)', ...shown(a, b) };
+}
+
+/**
+ * About the size of a value's JSON text (strings by their length, other scalars 8 bytes), in one walk
+ * that builds no text: several times cheaper than JSON.stringify or the exact UTF-8 count of
+ * src/core/submission.ts, for the memory bound on recorded calls (src/env/sessions.ts).
+ */
+export function approxJsonBytes(value: unknown): number {
+  let n = 0;
+  const stack: object[] = [];
+  const add = (x: unknown) => {
+    if (typeof x === 'string') n += x.length + 2;
+    else if (typeof x === 'object' && x !== null) stack.push(x);
+    else n += 8;
+  };
+  add(value);
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    n += 2;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) add(v[i]);
+      continue;
+    }
+    for (const k in v) {
+      n += k.length + 4;
+      add((v as Record<string, unknown>)[k]);
+    }
+  }
+  return n;
 }

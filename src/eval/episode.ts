@@ -5,6 +5,7 @@
  * src/env/trajectory.ts); the loop adds only what the provider reported.
  */
 import type { EnvConnection } from '../env/connection.js';
+import { AgentLabel } from '../env/schemas.js';
 import { type Trajectory, TrajectoryRecorder } from '../env/trajectory.js';
 import { breakdownOf, type EpisodeRecord, outcomeOf, recordOf } from '../results/record.js';
 import { type ModelRunOptions, runModel } from './loop.js';
@@ -36,7 +37,13 @@ export async function evalEpisode(
   const started = performance.now();
   const env = new TrajectoryRecorder(await opts.connect());
   try {
-    const observation = await env.reset({ task_id: job.task_id, seed: job.seed, profile: opts.profile });
+    const observation = await env.reset({
+      task_id: job.task_id,
+      seed: job.seed,
+      profile: opts.profile,
+      // A server ranks the run under its label; a model name that is no valid label is not sent.
+      agent_label: AgentLabel.safeParse(opts.label).success ? opts.label : undefined,
+    });
     const run = await runModel(env, observation, { ...opts, signal });
     const final = env.final;
     const state = breakdownOf(final) === null && env.state !== undefined ? await env.state() : null;

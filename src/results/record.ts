@@ -4,7 +4,8 @@
  * versions that make results comparable. Built from what any client sees: the reset observation, the
  * reply that ended the episode (its breakdown when it was a submission) and the episode's state.
  */
-import { type Breakdown, DIMENSIONS, type Dimension } from '../core/judge/index.js';
+import type { Episode } from '../core/episode.js';
+import { type Breakdown, DIMENSIONS, type Dimension, type HeadlineEvidence } from '../core/judge/index.js';
 import type { ToolReply } from '../env/connection.js';
 
 /**
@@ -43,7 +44,7 @@ export interface EpisodeOutcome {
   readonly task_hash: string;
   readonly seed_salt_hash: string | null;
   /** The judge's headline evidence (empty when the episode ended without a submission). */
-  readonly evidence: Record<string, number | string>;
+  readonly evidence: Partial<HeadlineEvidence>;
 }
 
 /** The result line of one episode: the outcome, and the run's own episode id and wall time. */
@@ -140,4 +141,16 @@ export function outcomeOf(
     ...versions,
     evidence: breakdown.evidence,
   };
+}
+
+/**
+ * The outcome of an episode that ended in this process (a server's own episodes, whatever the transport),
+ * read off the episode itself: what outcomeOf reads off the replies a client saw.
+ */
+export function outcomeOfEnded(ep: Episode, agent: string): EpisodeOutcome {
+  const breakdown = ep.breakdown;
+  const observation = { task_id: ep.task.id, seed: ep.inst.seed, profile: ep.task.profile, ...ep.versions() };
+  const final: ToolReply | null =
+    breakdown === null ? null : { value: { breakdown }, error: null, done: true, reward: breakdown.reward };
+  return outcomeOf(observation, final, ep.state(), { agent });
 }

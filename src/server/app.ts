@@ -5,9 +5,10 @@
  *
  * Order matters: cross-cutting plugins first (their hooks and decorators reach every route), then the
  * routes. Plugins that gate requests register after `shutdown` and before the routes: `cors` (answers
- * preflights), `api-key` (API_KEY), and after `sessions`, `clients` (who is asking, resets per minute);
- * a metrics route registers with the other routes. Who counts as a client is Fastify's trustProxy
- * (TRUST_PROXY, src/config.ts trustProxyOf). docs/protocol.md, Security and limits, describes the gates.
+ * preflights), `api-key` (API_KEY), and after `sessions`, `clients` (who is asking, resets per minute).
+ * Who counts as a client is Fastify's trustProxy (TRUST_PROXY, src/config.ts trustProxyOf).
+ * docs/protocol.md, Security and limits, describes the gates. `metrics` and `leaderboard` observe the
+ * environment layer's events (src/env/events.ts) through the store, so they register after `sessions`.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -19,12 +20,20 @@ import body from './plugins/body.js';
 import clients from './plugins/clients.js';
 import cors from './plugins/cors.js';
 import errors, { frameworkError, replyError } from './plugins/errors.js';
+import leaderboard from './plugins/leaderboard.js';
+import metrics from './plugins/metrics.js';
 import sessions from './plugins/sessions.js';
 import shutdown from './plugins/shutdown.js';
 import sockets from './plugins/sockets.js';
 import swagger from './plugins/swagger.js';
 import httpRoutes from './routes/http.js';
+import indexRoutes from './routes/index.js';
+import leaderboardRoutes from './routes/leaderboard.js';
 import mcpRoutes from './routes/mcp.js';
+import metricsRoutes from './routes/metrics.js';
+import trajectoryRoutes from './routes/trajectory.js';
+import webAgents from './routes/web-agents.js';
+import webPage from './routes/web-page.js';
 import webRoutes from './routes/web.js';
 import wsRoutes from './routes/ws.js';
 
@@ -54,6 +63,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
       maxSessionsPerClient: config.MAX_EPISODES_PER_CLIENT,
       salt: config.SEED_SALT,
       resultFormat: config.TOOL_RESULT_FORMAT,
+      keepCallsBytes: config.TRAJECTORY_KEEP_MB * 1024 * 1024,
     });
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   const app = Fastify({
@@ -78,14 +88,24 @@ export function buildApp(config: Config, deps: AppDeps = {}): FastifyInstance {
   app.register(apiKey, { key: config.API_KEY });
   app.register(sessions, { store });
   app.register(clients, { resetsPerMinute: config.MAX_RESETS_PER_MINUTE });
+  if (config.ENABLE_METRICS) app.register(metrics);
+  app.register(leaderboard);
   app.register(sockets, { maxPayload: config.MAX_BODY_BYTES });
   app.register(swagger);
 
   // Routes.
+  app.register(indexRoutes);
   app.register(httpRoutes);
   app.register(wsRoutes);
   app.register(mcpRoutes);
-  if (config.ENABLE_WEB_INTERFACE) app.register(webRoutes);
+  app.register(trajectoryRoutes);
+  app.register(leaderboardRoutes);
+  if (config.ENABLE_METRICS) app.register(metricsRoutes);
+  if (config.ENABLE_WEB_INTERFACE) {
+    app.register(webRoutes);
+    app.register(webPage);
+    app.register(webAgents);
+  }
 
   return app;
 }

@@ -6,6 +6,7 @@
  * before the server is even loaded.
  */
 import { realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +28,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<FastifyIns
     },
   );
   await app.listen({ host: config.HOST, port: config.PORT });
+  if (config.LOG_LEVEL !== 'silent') process.stdout.write(`${firstContact(app, config)}\n`);
   app.log.info(
     {
       max_concurrent_envs: config.MAX_CONCURRENT_ENVS,
@@ -42,6 +44,24 @@ export async function serve(overrides: Partial<Config> = {}): Promise<FastifyIns
     'comtradebench ready',
   );
   return app;
+}
+
+/**
+ * The one human line printed at startup, beside the JSON logs: where the server listens and where to
+ * look (the page when it is on, the API docs, the OpenEnv WebSocket, MCP, metrics).
+ */
+export function firstContact(app: FastifyInstance, config: Config): string {
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const look = [
+    ...(config.ENABLE_WEB_INTERFACE ? [`the page ${base}/web/`] : []),
+    `API docs ${base}/docs`,
+    `OpenEnv ${base.replace('http', 'ws')}/ws`,
+    `MCP ${base}/mcp`,
+    ...(config.ENABLE_METRICS ? [`metrics ${base}/metrics`] : []),
+  ];
+  return `ComtradeBench listening on ${config.HOST}:${port}: ${look.join(', ')}`;
 }
 
 /** Runs serve() and turns a startup failure into one clear line and exit code 1. */

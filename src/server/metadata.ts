@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { taskFields } from '../core/task-info.js';
 import { defaultTasksDir, type TaskCatalog } from '../env/task-catalog.js';
 
 /** The OpenEnv HTTP API version `openenv validate` reads from info.version ("openenv-http/1.x"). */
@@ -51,7 +52,11 @@ export function environmentMetadata(): EnvironmentMetadata {
   };
 }
 
-/** The public view of each task: what an agent may know before reset (no faults schedule, no data). */
+/**
+ * The public view of each task: what an agent may know before reset (no faults schedule, no data). The
+ * constraints a task adds for the rules it uses (pagination "cursor", cursor_ttl_s, token_ttl_s, timeout_s)
+ * are named as in get_task_info's constraints.
+ */
 export function taskSummaries(catalog: TaskCatalog): Array<Record<string, unknown>> {
   return catalog.ids.map((id) => {
     const t = catalog.resolve(id);
@@ -64,6 +69,7 @@ export function taskSummaries(catalog: TaskCatalog): Array<Record<string, unknow
       max_page_size: t.max_page_size,
       request_budget: t.request_budget,
       max_steps: t.max_steps,
+      ...taskFields(t).constraint_extras,
       profiles: ['default', ...Object.keys(t.profiles)],
       task_hash: t.task_hash,
     };

@@ -16,21 +16,10 @@
  * ~1,700 rows, so the two personas are in two test files that run in parallel.
  */
 import { describe, expect, it } from 'vitest';
-import { Episode } from '../../src/core/episode.js';
 import { judge } from '../../src/core/judge/index.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import type { TaskSpec } from '../../src/core/task-spec.js';
-import {
-  type Call,
-  catalog,
-  keyOf,
-  okValue,
-  PROFILES,
-  run,
-  SEEDS,
-  servedPages,
-  TASK_IDS,
-} from './helpers.js';
+import { catalog, keyOf, okValue, PROFILES, replay, run, SEEDS, servedPages, TASK_IDS } from './helpers.js';
 
 type Row = Record<string, unknown>;
 type Rewrite = (rows: readonly Row[], defects: readonly number[]) => Row[];
@@ -80,16 +69,6 @@ function setValues(
     out[i] = withValue(rows[i]!, value(rows[i]!.primaryValue as number, k));
   });
   return out;
-}
-
-/** The persona's episode replayed up to (not including) its submission. */
-function replay(taskId: string, profile: string, seed: number, calls: readonly Call[]): Episode {
-  const ep = new Episode({ task: catalog.resolve(taskId, profile), seed, episodeId: 'rewrite' });
-  for (const c of calls) {
-    if (c.name === 'submit_results') break;
-    ep.runTool(c.name, c.args);
-  }
-  return ep;
 }
 
 /** Minimises f over [a, b] by golden-section search (f is unimodal in x for a sum error |S + x - S*|). */

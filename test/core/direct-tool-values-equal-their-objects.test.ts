@@ -68,24 +68,22 @@ function checkingEnv(salt: string, episodeId: string, seen: Checked): EnvConnect
   };
 }
 
-describe('direct tool values are byte-identical to their objects', () => {
+describe.each(PROFILES)('direct tool values are byte-identical to their objects (%s)', (profile) => {
   for (const agent of ['reference', 'no-dedup', 'premature-retry', 'keep-totals']) {
-    it(`${agent} on every task and seed, default and llm profiles, both row formats`, async () => {
+    it(`${agent} on every task and seed, ${profile} profile, both row formats`, async () => {
       const seen: Checked = { direct: 0, rows: 0, totals: 0, mismatches: [] };
       for (const [t, taskId] of TASK_IDS.entries()) {
-        for (const profile of PROFILES) {
-          for (const seed of SEEDS) {
-            const salt = seed % 2 === 0 ? '' : 'salt';
-            const env = checkingEnv(salt, `ep "${seed}" ü\u2028\\`, seen);
-            // Row formats alternate over tasks and seeds, independently of the salt (odd seeds).
-            const row_format = ROW_FORMATS[(seed + t) % 2];
-            await runEpisode(env, registry.get(agent)!, { task_id: taskId, seed, profile, row_format });
-          }
+        for (const seed of SEEDS) {
+          const salt = seed % 2 === 0 ? '' : 'salt';
+          const env = checkingEnv(salt, `ep "${seed}" ü\u2028\\`, seen);
+          // Row formats alternate over tasks and seeds, independently of the salt (odd seeds).
+          const row_format = ROW_FORMATS[(seed + t) % 2];
+          await runEpisode(env, registry.get(agent)!, { task_id: taskId, seed, profile, row_format });
         }
       }
       expect(seen.mismatches).toEqual([]);
-      expect(seen.direct).toBeGreaterThan(1000);
-      expect(seen.rows).toBeGreaterThan(30_000);
+      expect(seen.direct).toBeGreaterThan(500);
+      expect(seen.rows).toBeGreaterThan(profile === 'llm' ? 5_000 : 30_000);
       expect(seen.totals).toBeGreaterThan(0);
     });
   }
@@ -122,7 +120,13 @@ describe('a page in columns form is its objects form with the field names writte
             const { rows, ...objectRest } = c.reply.value!;
             expect(rest).toEqual(objectRest);
             expect(Object.keys(v).indexOf('columns')).toBe(Object.keys(v).indexOf('rows') - 1);
-            expect(names).toEqual([...COLUMNS]);
+            // The names are the objects' keys, row_id first: COLUMNS, unless the task adds fields (versions)
+            // or the response drifted (renamed fields).
+            const first = (rows as Record<string, unknown>[])[0];
+            if (first !== undefined)
+              expect(names).toEqual(['row_id', ...Object.keys(first).filter((k) => k !== 'row_id')]);
+            if (columns.inst.stale === null && columns.inst.schemaDrift === null)
+              expect(names).toEqual([...COLUMNS]);
             expect(JSON.stringify(pageRows(v))).toBe(JSON.stringify(rows));
             pages += 1;
           }

@@ -68,6 +68,26 @@ const FLAWS: readonly Flaw[] = [
     named: ['completeness', 'correctness', 'robustness'],
     share: 0.5,
   },
+  /*
+   * schema-echo keeps drifted rows (present, schema-invalid: defects) and first-version stale rows (present,
+   * not exact); correctness measures both, data quality the defects and the values that differ. A stale row
+   * lowers c, which scales five dimensions: correctness (30) and data quality (15 and more) carry at least
+   * 45 / 85 of the loss.
+   */
+  {
+    persona: 'schema-echo',
+    tasks: ['T13_schema_drift'],
+    threshold: 10,
+    named: ['correctness', 'data_quality'],
+    share: 0.5,
+  },
+  {
+    persona: 'first-version',
+    tasks: ['T15_stale_records'],
+    threshold: 10,
+    named: ['correctness', 'data_quality'],
+    share: 0.5,
+  },
 ];
 
 const sum = (loss: Record<Dimension, number>, dims: readonly Dimension[]) =>
@@ -121,6 +141,20 @@ describe.each(PROFILES)(
       for (const seed of SEEDS) {
         const { where, loss, perDim } = await lossOn('single-pass', taskId, seed, profile);
         expect(loss, where).toBeGreaterThanOrEqual(5);
+        expect(perDim.completeness, where).toBeGreaterThan(0);
+        expect(sum(perDim, ['completeness', 'correctness']) / loss, where).toBeGreaterThanOrEqual(0.45 - EPS);
+      }
+    });
+
+    /*
+     * trust-page on T12 loses the rows that cut responses did not carry: a pure data loss, so (as for
+     * single-pass) completeness and correctness carry exactly 45 % of it, and completeness loses on every seed.
+     */
+    it(`trust-page on T12_truncated_page/${profile}: loss >= 10, completeness+correctness carry >= 45 %`, async () => {
+      const taskId = 'T12_truncated_page';
+      for (const seed of SEEDS) {
+        const { where, loss, perDim } = await lossOn('trust-page', taskId, seed, profile);
+        expect(loss, where).toBeGreaterThanOrEqual(10);
         expect(perDim.completeness, where).toBeGreaterThan(0);
         expect(sum(perDim, ['completeness', 'correctness']) / loss, where).toBeGreaterThanOrEqual(0.45 - EPS);
       }

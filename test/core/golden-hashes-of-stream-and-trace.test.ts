@@ -1,9 +1,10 @@
 /**
  * Golden hashes: the served stream (streamRow at every position) and the full trace of the reference solver
  * for a few (task, profile, seed) triples, and on the harder tier also what the agent was told (every
- * fetch_page reply and the auth of every get_task_info reply: tokens and cursors). Any unintended change to
- * generation, placement, faults or the pipeline changes one of these; an intended change must update them
- * (and the benchmark version).
+ * fetch_page reply and the auth of every get_task_info reply: tokens and cursors, cut pages with their
+ * row_count, drifted rows, record versions and as_of). Any unintended change to generation, placement,
+ * faults or the pipeline changes one of these; an intended change must update them (and the benchmark
+ * version).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -139,6 +140,42 @@ const GOLDEN = [
     stream: '23415bd3bfa2fbe28cd0af6949665cad404d901884fc0e1131a0febc9298846c',
     trace: '36a54cc84b372b16c1bda5473dd557d113fd8fb5e286c44e216d90c923c566e9',
     replies: 'e8d2a62a1986867210c77253c93f87c2c2721d190fdad73bf46632f625326944',
+  },
+  {
+    task: 'T12_truncated_page',
+    profile: 'default',
+    seed: 2,
+    n: 303,
+    streamLength: 303,
+    rStar: 19,
+    tStarMs: 1900,
+    stream: 'd49245d6cabf5487feb8a5876133526f21e1d5dc1fee2b4e013420858c8f1ad2',
+    trace: 'f5fe706c06fa11931055d84c3fe913b55487cecb8c47b32e1665b8933d552343',
+    replies: 'bd605c9b5bb484caf6f15692f02bba3343892e2f97c0572025590acd89119be0',
+  },
+  {
+    task: 'T13_schema_drift',
+    profile: 'llm',
+    seed: 4,
+    n: 103,
+    streamLength: 103,
+    rStar: 11,
+    tStarMs: 1100,
+    stream: '054cb94bcbb0273a8d1e6963654cd0acdfcc16a868acb1040e32173d367773c3',
+    trace: '94071498995e9877ccecf4081156401ea8bd492dfd742af2979a8e2e89b84910',
+    replies: 'b43517b1eda5eaa235199fdc0483922e23c46fdc10f52139d26dd1dafb9b2160',
+  },
+  {
+    task: 'T15_stale_records',
+    profile: 'default',
+    seed: 3,
+    n: 306,
+    streamLength: 306,
+    rStar: 19,
+    tStarMs: 1900,
+    stream: 'fa8651f6881e0612128e3a2a2fd3e547c17a4acd248723e67ccc0be00e599400',
+    trace: 'e3aef13cef1488f4318def62ba0474126cc26465bc305acc6831bb4fde3f2dbf',
+    replies: 'd2a408498e7b85eaa72963b376813a34a955fca1e8a4841e714fa21ea4b17a12',
   },
 ] as const;
 

@@ -14,6 +14,9 @@ const TIER: ReadonlyArray<{ readonly task: string; readonly persona: string }> =
   { task: 'T11_auth_expiry', persona: 'no-refresh' },
   { task: 'T14_timeouts', persona: 'no-timeout-retry' },
   { task: 'T16_cursor_pagination', persona: 'cursor-restart-from-zero' },
+  { task: 'T12_truncated_page', persona: 'trust-page' },
+  { task: 'T13_schema_drift', persona: 'schema-echo' },
+  { task: 'T15_stale_records', persona: 'first-version' },
 ];
 
 describe('the harder tier holds on seeds 0..49', () => {

@@ -7,7 +7,7 @@ import { agents } from '../../src/agents/index.js';
 import { type EpisodeResult, runEpisode } from '../../src/agents/runner.js';
 import type { Agent } from '../../src/agents/types.js';
 import type { EnvConnection, ToolReply } from '../../src/env/connection.js';
-import type { Episode } from '../../src/core/episode.js';
+import { Episode as CoreEpisode, type Episode } from '../../src/core/episode.js';
 import type { Dimension } from '../../src/core/judge/index.js';
 import { pageRows } from '../../src/core/row-format.js';
 import { loadTasks } from '../../src/env/task-catalog.js';
@@ -98,6 +98,16 @@ export function lossPerDimension(ref: EpisodeResult, other: EpisodeResult): Reco
   const out = {} as Record<Dimension, number>;
   for (const d of Object.keys(DIMENSION_MAX) as Dimension[]) out[d] = ref.dimensions[d] - other.dimensions[d];
   return out;
+}
+
+/** An agent's episode replayed on a fresh core episode up to (not including) its submission. */
+export function replay(taskId: string, profile: string, seed: number, calls: readonly Call[]): Episode {
+  const ep = new CoreEpisode({ task: catalog.resolve(taskId, profile), seed, episodeId: 'replay' });
+  for (const c of calls) {
+    if (c.name === 'submit_results') break;
+    ep.runTool(c.name, c.args);
+  }
+  return ep;
 }
 
 /** A tool result that must succeed. */

@@ -133,6 +133,46 @@ describe.each(PROFILES)('hostile data inside the envelope is scored and counted 
     expect(b.dimensions.correctness!.points).toBe(30);
   });
 
+  it('served-data tasks: a row_id past the cut of a truncated response is malformed; hostile version fields are schema-invalid', () => {
+    const cut = fetched('T12_truncated_page', 0, profile);
+    const truncated = cut.ep.api.trace.filter((e) => e.kind === 'truncated');
+    expect(truncated.length).toBeGreaterThan(0);
+    const past = truncated.map((e) => `r${e.seq}.${e.count}`);
+    const b = submit(cut.ep, { row_ids: [...cut.served.map((r) => r.row_id), ...past], run_log: cut.log });
+    expect(b.evidence.malformed).toBe(past.length);
+    expect(b.evidence.truncated).toBe(truncated.length);
+
+    const stale = fetched('T15_stale_records', 0, profile);
+    const hostile = stale.rows.map((r) => ({ ...r }));
+    const bad: unknown[] = [Number.NaN, 1e300, -1, 0, 2.5, '3', null, undefined];
+    bad.forEach((v, i) => (hostile[i]!.version = v));
+    const badTimes: unknown[] = [5, null, undefined, true];
+    badTimes.forEach((v, i) => (hostile[bad.length + i]!.updated_at = v));
+    const v = submit(stale.ep, { rows: hostile, run_log: stale.log });
+    expect(v.evidence.schema_invalid).toBe(bad.length + badTimes.length);
+    expect(v.evidence.present).toBe(stale.rows.length);
+  });
+
+  it("a number below its row_schema minimum is schema-invalid, the minimum itself is not: get_task_info's schema is the judge's", () => {
+    for (const taskId of ['T1_single_page', 'T15_stale_records']) {
+      const { ep, rows, log } = fetched(taskId, 0, profile);
+      const schema = okValue(ep.runTool('get_task_info', {})).row_schema as Array<{
+        name: string;
+        minimum?: number;
+      }>;
+      const bounded = schema.filter((f) => f.minimum !== undefined);
+      expect(bounded.map((f) => f.name).slice(0, 3), taskId).toEqual(['qty', 'netWgt', 'primaryValue']);
+      const hostile = rows.map((r) => ({ ...r }));
+      bounded.forEach((f, i) => {
+        hostile[2 * i]![f.name] = f.minimum! - 1;
+        hostile[2 * i + 1]![f.name] = f.minimum!;
+      });
+      const b = submit(ep, { rows: hostile, run_log: log });
+      expect(b.evidence.schema_invalid, taskId).toBe(bounded.length);
+      expect(b.evidence.present, taskId).toBe(rows.length);
+    }
+  });
+
   it('the same row twice is a duplicate, judged once', () => {
     const { ep, rows, log } = fetched('T1_single_page', 0, profile);
     const b = submit(ep, { rows: [...rows, ...rows], run_log: log });

@@ -3,8 +3,9 @@
  * a real key not served before never lowers the score.
  *
  * The agents are built on the core Episode directly. Agent(m) follows a fixed honest policy (the largest page
- * size, wait retry_after_s after a 429, retry 500s, re-fetch passes until total_rows distinct keys) but stops
- * after m requests and submits every distinct real row it was served, with a complete run log. Agent(m + 1)
+ * size, wait retry_after_s after a 429, retry 500s and pages cut short, re-fetch passes until total_rows
+ * distinct keys) but stops after m requests and submits every distinct real row it was served (in the
+ * declared row_schema, the newest version of each), with a complete run log. Agent(m + 1)
  * makes the same m requests and one more; whenever that extra request served a real key not served before,
  * score(m + 1) >= score(m). Two page orders are used (ascending, and descending, which meets T9's escalation
  * at other points), on every task with more than one request in its reference plan; cursor-paginated tasks
@@ -23,6 +24,7 @@ import { deriveInstance } from '../../src/core/instance.js';
 import { referencePlan } from '../../src/core/judge/reference-plan.js';
 import { MAX_PASSES, RETRY_CAP } from '../../src/core/policy.js';
 import { pageRows } from '../../src/core/row-format.js';
+import { conformer } from '../../src/agents/conform.js';
 import { catalog, keyOf, okValue, PROFILES, SEEDS, TASK_IDS } from './helpers.js';
 
 type Order = 'ascending' | 'descending';
@@ -37,6 +39,7 @@ interface Prefix {
 function prefixAgent(taskId: string, profile: string, seed: number, m: number, order: Order): Prefix {
   const task = catalog.resolve(taskId, profile);
   const ep = new Episode({ task, seed, episodeId: 'prefix' });
+  const conform = conformer(okValue(ep.runTool('get_task_info', {})));
   const size = task.max_page_size;
   const tokenOf = (info: Record<string, unknown>) =>
     (info.auth as { auth_token: string } | undefined)?.auth_token;
@@ -65,12 +68,18 @@ function prefixAgent(taskId: string, profile: string, seed: number, m: number, o
         if (cursors) cursor = (v.next_cursor as string | null) ?? undefined;
         totalPages = v.total_pages as number;
         totalRows = v.total_rows as number;
-        for (const row of pageRows(v)) {
+        for (const row of conform(pageRows(v))) {
           if (row.is_total === true) continue;
           const { row_id: _id, ...fields } = row;
-          if (!rows.has(keyOf(fields))) rows.set(keyOf(fields), fields);
+          const held = rows.get(keyOf(fields));
+          if (held === undefined || (fields.version as number) > (held.version as number))
+            rows.set(keyOf(fields), fields);
         }
-        return true;
+        const cut = typeof v.row_count === 'number' && (v.rows as unknown[]).length < v.row_count;
+        if (!cut) return true;
+        errors += 1;
+        if (errors > RETRY_CAP) return true;
+        continue;
       }
       if (status === 429) {
         waitS = v.retry_after_s as number;

@@ -8,6 +8,7 @@ import type { EnvConnection } from '../../src/env/connection.js';
 import { sourceAt, truthCents, truthRow } from '../../src/core/dataset.js';
 import { Episode } from '../../src/core/episode.js';
 import { deriveInstance, type Instance } from '../../src/core/instance.js';
+import { pageRows } from '../../src/core/row-format.js';
 import {
   catalog,
   keyOf,
@@ -234,6 +235,94 @@ describe.each(PROFILES)('each task’s challenge occurs on every seed (%s)', (pr
     // Measured on seeds 0..19: 16 faults in 384 requests below progress 0.5 (4.2 %), 104 in 538 at or
     // above it (19.3 %); on the llm profile 10 in 233 (4.3 %) and 70 in 337 (20.8 %).
     expect(lateRate).toBeGreaterThan(3 * earlyRate);
+  });
+
+  it('T12: exactly the declared responses arrive cut short (rows < row_count, has_more true); a re-fetch makes the page whole', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T12_truncated_page', seed);
+      const trace = episode.api.trace;
+      expect(
+        count(trace, (e) => e.kind === 'truncated'),
+        `seed ${seed}`,
+      ).toBe(episode.task.faults.truncation!.count);
+      const served = trace.filter((e) => e.status === 200);
+      const pages = servedPages(calls);
+      expect(pages.length).toBe(served.length);
+      let whole = 0;
+      pages.forEach((p, k) => {
+        const rows = (p.rows as unknown[]).length;
+        const entry = served[k]!;
+        // The trace records exactly the positions the response carried.
+        expect(entry.count, `seed ${seed} page ${p.page}`).toBe(rows);
+        if (entry.kind === 'truncated') {
+          expect(rows, `seed ${seed} page ${p.page}`).toBeLessThan(p.row_count as number);
+          expect(p.has_more).toBe(true);
+          // The next request fetches the same page again.
+          expect(trace[entry.seq]!.page).toBe(p.page);
+        } else {
+          expect(rows).toBe(p.row_count);
+          whole += 1;
+        }
+      });
+      // One whole response per page, at the largest page size.
+      expect(whole, `seed ${seed}`).toBe(episode.inst.maxSizePages);
+    }
+  });
+
+  it('T13: from a request number in from_request on, rows come with primaryValue renamed and qty, netWgt as strings', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T13_schema_drift', seed);
+      const spec = episode.task.faults.schema_drift!;
+      const from = episode.inst.schemaDrift!.fromRequest;
+      expect(from).toBeGreaterThanOrEqual(spec.from_request.min);
+      expect(from).toBeLessThanOrEqual(spec.from_request.max);
+      const replies = calls.filter((c) => c.name === 'fetch_page').map((c) => c.reply.value!);
+      replies.forEach((page, k) => {
+        expect(page.status).toBe(200);
+        for (const row of pageRows(page)) {
+          if (k + 1 < from) {
+            expect(typeof row.primaryValue, `seed ${seed} request ${k + 1}`).toBe('number');
+            expect(typeof row.qty).toBe('number');
+            expect(row.primary_value).toBeUndefined();
+          } else {
+            expect(row.primaryValue, `seed ${seed} request ${k + 1}`).toBeUndefined();
+            expect(typeof row.primary_value).toBe('number');
+            expect(typeof row.qty).toBe('string');
+            expect(typeof row.netWgt).toBe('string');
+          }
+        }
+      });
+      // The drift starts before the last page: some rows are served drifted on every seed.
+      expect(replies.length, `seed ${seed}`).toBeGreaterThanOrEqual(from);
+    }
+  });
+
+  it('T15: exactly the declared responses come from a lagging snapshot (older as_of) with older versions; a later fetch serves the newer ones', async () => {
+    for (const seed of SEEDS) {
+      const { calls, episode } = await run('reference', 'T15_stale_records', seed);
+      const pages = servedPages(calls);
+      const newest = pages.map((p) => p.as_of as string).reduce((a, b) => (a > b ? a : b));
+      const lagging = pages.filter((p) => (p.as_of as string) < newest);
+      expect(lagging.length, `seed ${seed}`).toBe(episode.task.faults.stale!.count);
+      // Each key's highest version served is the one the last (current) response of its page served.
+      const versions = new Map<string, number[]>();
+      for (const p of pages) {
+        for (const row of p.rows as Record<string, unknown>[]) {
+          expect(row.updated_at as string, `seed ${seed}`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+          expect((row.updated_at as string) <= (p.as_of as string)).toBe(true);
+          const list = versions.get(keyOf(row)) ?? [];
+          list.push(row.version as number);
+          versions.set(keyOf(row), list);
+        }
+      }
+      let older = 0;
+      for (const list of versions.values()) {
+        if (list.length > 1 && list[0]! < list.at(-1)!) older += 1;
+        expect(list.at(-1)).toBe(Math.max(...list));
+      }
+      // Some records were served older first, on every seed.
+      expect(older, `seed ${seed}`).toBeGreaterThan(0);
+    }
   });
 
   it('T10: the default page size cannot finish within the budget of 50; it runs into 402s', async () => {

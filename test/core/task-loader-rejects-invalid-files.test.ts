@@ -54,7 +54,8 @@ function taskWith(task: Record<string, unknown>, path?: string, value?: unknown)
 }
 
 describe('every shipped task file loads', () => {
-  it('tasks/ holds T1..T10 and the harder tier, and each passes the loader and its checks', () => {
+  it('tasks/ holds T1..T16, and each passes the loader and its checks', () => {
+    expect(files).toHaveLength(16);
     for (const f of files) {
       const loaded = loadTaskFile(join(dir, f), readFileSync(join(dir, f), 'utf8'));
       expect(`${loaded.spec.id}.json`).toBe(f);
@@ -62,8 +63,7 @@ describe('every shipped task file loads', () => {
     }
     const catalog = loadTasks();
     expect(catalog.ids).toHaveLength(files.length);
-    const tier = (id: string) => Number(id.slice(1).split('_')[0]);
-    expect(catalog.ids.filter((id) => tier(id) <= 10)).toEqual([
+    expect(catalog.ids).toEqual([
       'T1_single_page',
       'T2_multi_page',
       'T3_duplicates',
@@ -74,10 +74,13 @@ describe('every shipped task file loads', () => {
       'T8_mixed_faults',
       'T9_adaptive_adversary',
       'T10_constrained_budget',
+      'T11_auth_expiry',
+      'T12_truncated_page',
+      'T13_schema_drift',
+      'T14_timeouts',
+      'T15_stale_records',
+      'T16_cursor_pagination',
     ]);
-    expect(catalog.ids).toEqual(
-      expect.arrayContaining(['T11_auth_expiry', 'T14_timeouts', 'T16_cursor_pagination']),
-    );
     // The checks hold on the tested seeds too, for every profile.
     for (const id of catalog.ids) {
       for (const profile of ['default', 'llm']) {
@@ -162,6 +165,33 @@ describe('an invalid task file fails with a message naming the file, the field a
     expect(e.problem).toMatch(/30 faults do not fit/);
   });
 
+  it('served-data faults the canonical policy cannot get past (T4 has 12 pages at least)', () => {
+    const keep = { min: 0.1, max: 0.5 };
+    const cut = rejection(
+      'T4_rate_limit_429.json',
+      t4With('faults.truncation', { count: 23, max_consecutive: 2, keep }),
+    );
+    expect(cut.field).toBe('faults.truncation.count');
+    expect(cut.problem).toMatch(/23 cut responses do not fit 22 \(page, served attempt\) slots/);
+    const share = { min: 0.5, max: 0.9 };
+    const stale = rejection(
+      'T4_rate_limit_429.json',
+      t4With('faults.stale', { count: 12, max_consecutive: 2, share }),
+    );
+    expect(stale.field).toBe('faults.stale.count');
+    expect(stale.problem).toMatch(/must be < 12/);
+    const from_request = { min: 3, max: 5 };
+    const drift = (change: Record<string, unknown>) =>
+      rejection('T4_rate_limit_429.json', t4With('faults.schema_drift', { from_request, ...change }));
+    const key = drift({ rename: { cmdCode: 'cmd_code' } });
+    expect(key.field).toBe('faults.schema_drift.rename.cmdCode');
+    expect(key.problem).toMatch(/key field/);
+    expect(drift({ rename: { primaryValue: 'qty' } }).problem).toMatch(/qty is already a field name/);
+    expect(drift({ as_string: ['reporterISO'] }).problem).toMatch(/reporterISO is not a number field/);
+    expect(drift({ as_string: ['price'] }).problem).toMatch(/price is not a row_schema field/);
+    expect(drift({}).field).toBe('faults.schema_drift');
+  });
+
   it('a budget too small for the reference plan', () => {
     const e = rejection('T4_rate_limit_429.json', t4With('request_budget', 14));
     expect(e.field).toBe('request_budget');
@@ -242,6 +272,19 @@ describe('an invalid task file fails with a message naming the file, the field a
     );
     expect(drift.field).toBe('faults.drift');
     expect(drift.problem).toMatch(/pagination "page"/);
+    // A cut or lagging page is fetched again by its number.
+    const share = { min: 0.5, max: 0.9 };
+    const stale = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'faults.stale', { count: 2, max_consecutive: 1, share }),
+    );
+    expect([stale.field, stale.problem]).toEqual(['faults.stale', 'needs pagination "page"']);
+    const keep = { min: 0.1, max: 0.5 };
+    const cut = rejection(
+      'T16_cursor_pagination.json',
+      taskWith(T16, 'faults.truncation', { count: 2, max_consecutive: 1, keep }),
+    );
+    expect([cut.field, cut.problem]).toEqual(['faults.truncation', 'needs pagination "page"']);
     const unknown = rejection('T16_cursor_pagination.json', taskWith(T16, 'pagination', 'offset'));
     expect(unknown.field).toBe('pagination');
   });

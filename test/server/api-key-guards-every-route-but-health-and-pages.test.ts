@@ -100,9 +100,9 @@ describe('without the key', () => {
     socket.destroy();
   });
 
-  it('/health, the /web page and the docs stay open', async () => {
+  it('/health, the /web page (its files too) and the docs stay open', async () => {
     expect((await call(app, 'GET', '/health')).body).toEqual({ status: 'healthy' });
-    for (const url of ['/web/', '/docs/', '/openapi.json']) {
+    for (const url of ['/web/', '/web/app.js', '/web/style.css', '/docs/', '/openapi.json']) {
       const r = await app.inject({ method: 'GET', url });
       expect([url, r.statusCode]).toEqual([url, 200]);
     }

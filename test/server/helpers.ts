@@ -17,9 +17,12 @@ import { loadTasks, type TaskCatalog } from '../../src/env/task-catalog.js';
 
 export const catalog: TaskCatalog = loadTasks();
 
-/** The defaults, silenced, with overrides; never read from the test process's environment. */
+/**
+ * The defaults, silenced, with overrides; never read from the test process's environment. The
+ * leaderboard stays in memory unless a test gives it a file (LEADERBOARD_PATH).
+ */
 export function testConfig(over: Partial<Config> = {}): Config {
-  return loadConfig({}, { LOG_LEVEL: 'silent', ...over });
+  return loadConfig({}, { LOG_LEVEL: 'silent', LEADERBOARD_PATH: '', ...over });
 }
 
 /** Listens on an ephemeral local port; returns the base ws:// URL. */

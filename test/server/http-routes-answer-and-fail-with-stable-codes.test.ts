@@ -280,6 +280,18 @@ describe('read-only routes', () => {
       expect(t).not.toHaveProperty('faults');
       expect(t).not.toHaveProperty('instance');
     }
+    // The constraints a task's rules add, named as the reset observation's constraints name them.
+    for (const [id, extra] of [
+      ['T16_cursor_pagination', 'pagination'],
+      ['T11_auth_expiry', 'token_ttl_s'],
+      ['T14_timeouts', 'timeout_s'],
+    ] as const) {
+      const entry = tasks.find((t: { id: string }) => t.id === id);
+      const reset = (await call(app, 'POST', '/reset', { task_id: id, seed: 0 })).body;
+      expect(entry[extra]).toBeDefined();
+      expect(entry[extra]).toEqual(reset.observation.constraints[extra]);
+    }
+    expect(tasks.find((t: { id: string }) => t.id === 'T1_single_page')).not.toHaveProperty('pagination');
   });
 
   it('GET /openapi.json lists the HTTP routes (not /ws), and /docs serves Swagger UI', async () => {

@@ -25,7 +25,7 @@ export interface McpTestApp {
 }
 
 export async function mcpTestApp(overrides: Partial<Config> = {}): Promise<McpTestApp> {
-  const config = loadConfig({}, { LOG_LEVEL: 'silent', ...overrides });
+  const config = loadConfig({}, { LOG_LEVEL: 'silent', LEADERBOARD_PATH: '', ...overrides });
   const store = new SessionStore({
     catalog: tasks(),
     capacity: config.MAX_CONCURRENT_ENVS,

@@ -1,7 +1,8 @@
 /**
  * The /web page and its JSON routes: every visitor drives their own episode, reached with the token
  * POST /web/reset hands out (X-Episode-Token), so one visitor's reset never moves another's next fetch.
- * Web episodes are HTTP episodes: they count against capacity and DELETE /episodes/:id ends them.
+ * Web episodes are HTTP episodes: they count against capacity and DELETE /episodes/:id ends them. The page
+ * is files (src/server/web/) with relative URLs only; test/browser/ drives it in Chromium.
  */
 import { afterAll, expect, it } from 'vitest';
 import { SessionStore } from '../../src/env/sessions.js';
@@ -21,19 +22,27 @@ const fetchPage = (page: number) => ({
   action: { type: 'call_tool', tool_name: 'fetch_page', arguments: { page } },
 });
 
-it('GET / and /web redirect (307) to /web/, a self-contained page that keeps its token per tab', async () => {
+it('GET / and /web redirect (307) to web/ (relative: it works behind a path prefix); the page is files with relative URLs that keep the token per visitor', async () => {
   for (const url of ['/', '/web']) {
     const r = await app.inject({ method: 'GET', url });
     expect(r.statusCode).toBe(307);
-    expect(r.headers.location).toBe('/web/');
+    expect(r.headers.location).toBe('web/');
+    expect(new URL(String(r.headers.location), `http://h${url}`).pathname).toBe('/web/');
   }
   const page = await app.inject({ method: 'GET', url: '/web/' });
   expect(page.statusCode).toBe(200);
   expect(page.headers['content-type']).toContain('text/html');
-  for (const s of ['Reset', 'Step', 'State', "'/web/reset'", "'/web/step'", "'/web/state'"])
-    expect(page.body).toContain(s);
-  for (const s of ['sessionStorage', 'x-episode-token']) expect(page.body).toContain(s);
-  expect(page.body).not.toMatch(/<script[^>]+src=/);
+  expect(page.body).toMatch(/<script type="module" src="app\.js">/);
+  expect(page.body).toContain('href="style.css"');
+  // No absolute path anywhere in the page's own references: a proxy's prefix is kept.
+  expect(page.body).not.toMatch(/(?:src|href)="\/(?!\/)/);
+  const api = await app.inject({ method: 'GET', url: '/web/api.js' });
+  expect(api.statusCode).toBe(200);
+  expect(api.headers['content-type']).toContain('javascript');
+  for (const s of ["request('reset'", "request('step'", "'x-episode-token'", "'../api/leaderboard'"])
+    expect(api.body).toContain(s);
+  expect(api.body).not.toMatch(/(?:fetch|request)\(\s*['`]\//);
+  expect((await app.inject({ method: 'GET', url: '/web/nothing-here.js' })).statusCode).toBe(404);
 });
 
 it('two visitors reset different tasks; each one steps and reads their own episode, whatever the other does', async () => {
@@ -87,7 +96,24 @@ it('two visitors reset different tasks; each one steps and reads their own episo
   expect((await call(app, 'GET', '/web/metadata')).body.name).toBe('comtradebench');
 });
 
-it('without ENABLE_WEB_INTERFACE there is no page: / and /web/ are 404 with a stable code', async () => {
-  expectError(await call(off, 'GET', '/'), 404, 'CB_ERR_NOT_FOUND');
+it('without ENABLE_WEB_INTERFACE there is no page: /web/ is 404 with a stable code and / is a JSON index of the endpoints', async () => {
   expectError(await call(off, 'GET', '/web/'), 404, 'CB_ERR_NOT_FOUND');
+  expectError(await call(off, 'GET', '/web/app.js'), 404, 'CB_ERR_NOT_FOUND');
+  const index = await call(off, 'GET', '/');
+  expect(index.status).toBe(200);
+  expect(index.body).toMatchObject({ name: 'comtradebench', endpoints: { ws: expect.any(String) } });
+  expect(Object.keys(index.body.endpoints)).toEqual(
+    expect.arrayContaining([
+      'docs',
+      'ws',
+      'mcp',
+      'http',
+      'tasks',
+      'leaderboard',
+      'trajectory',
+      'metrics',
+      'health',
+    ]),
+  );
+  expect(index.body.endpoints.web).toBeUndefined();
 });

@@ -16,10 +16,15 @@ import {
   matchesTruth,
   PRIMARY_KEY,
   ROW_SCHEMA,
+  rowSchemaOf,
+  type SchemaField,
   totalsCents,
   totalsKey,
   truthCents,
+  VERSIONED_ROW_SCHEMA,
 } from '../dataset.js';
+import { carriesDrift } from '../faults/schema-drift.js';
+import { currentVersion, previousVersion } from '../faults/stale.js';
 import type { Instance } from '../instance.js';
 import { type Entry, isRowObject } from '../submission.js';
 
@@ -49,6 +54,10 @@ export interface RowAnalysis {
   readonly defectCents: number;
   /** Sum of primaryValue over ground-truth rows whose keys are present, in cents. */
   readonly truthSumCents: number;
+  /** Stale records: present rows equal to the previous version of their record (a lagging snapshot's row). */
+  readonly stale: number;
+  /** Schema drift: present schema-invalid rows that still carry a drifted field (a renamed name, a string). */
+  readonly drifted: number;
 }
 
 const MAX_ABS = 1e15;
@@ -61,29 +70,37 @@ const TYPE_TESTS: Record<FieldType, string> = {
   integer: `typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= ${MAX_ABS}`,
   number: `typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= ${MAX_ABS}`,
 };
-const NON_NEGATIVE = 'v >= 0';
 
 /** Row check results: a bit set when some field is invalid, another when a key field is. */
 const INVALID = 1;
 const KEY_INVALID = 2;
 
+type RowCheck = (row: Record<string, unknown>) => number;
+
 /**
- * The row check, compiled once from ROW_SCHEMA into straight-line code (a loop of per-field closures costs
+ * A row check, compiled from a row schema into straight-line code (a loop of per-field closures costs
  * several times more per row). Missing is_total is allowed; any other missing field is invalid.
  */
-const checkRow = new Function(
-  'row',
-  [
-    'let v; let bad = 0;',
-    ...ROW_SCHEMA.map((f) => {
-      const flag = KEY_FIELDS.has(f.name) ? INVALID | KEY_INVALID : INVALID;
-      const optional = f.name === 'is_total' ? 'v !== undefined && ' : '';
-      const test = f.nonNegative === true ? `${TYPE_TESTS[f.type]} && ${NON_NEGATIVE}` : TYPE_TESTS[f.type];
-      return `v = row[${JSON.stringify(f.name)}]; if (${optional}!(${test})) bad |= ${flag};`;
-    }),
-    'return bad;',
-  ].join('\n'),
-) as (row: Record<string, unknown>) => number;
+function compileRowCheck(schema: readonly SchemaField[]): RowCheck {
+  return new Function(
+    'row',
+    [
+      'let v; let bad = 0;',
+      ...schema.map((f) => {
+        const flag = KEY_FIELDS.has(f.name) ? INVALID | KEY_INVALID : INVALID;
+        const optional = f.name === 'is_total' ? 'v !== undefined && ' : '';
+        const test =
+          f.minimum === undefined ? TYPE_TESTS[f.type] : `${TYPE_TESTS[f.type]} && v >= ${f.minimum}`;
+        return `v = row[${JSON.stringify(f.name)}]; if (${optional}!(${test})) bad |= ${flag};`;
+      }),
+      'return bad;',
+    ].join('\n'),
+  ) as RowCheck;
+}
+
+/** The checks of the two row schemas (src/core/dataset.ts, rowSchemaOf), compiled once. */
+const CHECK_ROW = compileRowCheck(ROW_SCHEMA);
+const CHECK_VERSIONED_ROW = compileRowCheck(VERSIONED_ROW_SCHEMA);
 
 /** Served totals keys of the episode, with their totals row numbers. */
 function servedTotalsKeys(inst: Instance, st: ApiState): Map<string, number> {
@@ -132,6 +149,9 @@ class ServerValues {
 }
 
 export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entry[]): RowAnalysis {
+  const checkRow = rowSchemaOf(inst.task) === ROW_SCHEMA ? CHECK_ROW : CHECK_VERSIONED_ROW;
+  const versions = inst.stale;
+  const drift = inst.schemaDrift;
   const totalsKeys = servedTotalsKeys(inst, st);
   const values = new ServerValues(inst, totalsKeys);
   const servedReal = st.servedReal;
@@ -151,6 +171,8 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
   let valueErrorCents = 0;
   let defectCents = 0;
   let truthSumCents = 0;
+  let stale = 0;
+  let drifted = 0;
 
   for (const entry of entries) {
     if (!isRowObject(entry)) {
@@ -217,12 +239,29 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     const cents = truthCents(inst, idx);
     truthSumCents += cents;
     if (!valid) {
+      if (drift !== null && carriesDrift(drift, row)) drifted += 1;
       defective += 1;
       defectCents += cents;
       continue;
     }
     valueErrorCents += Math.abs(Math.round((row.primaryValue as number) * 100) - cents);
-    if (matchesTruth(inst, idx, row, cents)) exact += 1;
+    if (versions === null) {
+      if (matchesTruth(inst, idx, row, cents)) exact += 1;
+      continue;
+    }
+    // A task whose records have versions: exact is the current version, on its version fields too.
+    const current = currentVersion(versions, inst.keys.data, idx, cents);
+    if (row.version === current.version && row.updated_at === current.updatedAt) {
+      if (matchesTruth(inst, idx, row, cents)) exact += 1;
+      continue;
+    }
+    const previous = previousVersion(versions, inst.keys.data, idx, cents);
+    if (
+      row.version === previous.version &&
+      row.updated_at === previous.updatedAt &&
+      matchesTruth(inst, idx, row, previous.cents)
+    )
+      stale += 1;
   }
   return {
     submitted: entries.length,
@@ -237,5 +276,7 @@ export function analyseRows(inst: Instance, st: ApiState, entries: readonly Entr
     valueErrorCents,
     defectCents,
     truthSumCents,
+    stale,
+    drifted,
   };
 }

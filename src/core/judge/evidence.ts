@@ -13,6 +13,14 @@ export interface JudgeInputs {
   /** Counted requests (R) and the clock at the end (T, ms). */
   readonly requests: number;
   readonly timeMs: number;
+  /** The faults of the task that strike served data: their evidence is reported only on such tasks. */
+  readonly servedFaults: ServedFaults;
+}
+
+export interface ServedFaults {
+  readonly truncation: boolean;
+  readonly schemaDrift: boolean;
+  readonly stale: boolean;
 }
 
 export function ratio(num: number, den: number): number {

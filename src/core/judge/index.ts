@@ -61,6 +61,10 @@ export type HeadlineEvidence = {
   readonly coverage: number;
   readonly faithfulness: number;
   readonly end_reason: EndReason;
+  /** Only on tasks with the fault: responses cut short (truncation), drifted rows kept (schema drift), stale rows kept (stale records). */
+  readonly truncated?: number;
+  readonly drifted?: number;
+  readonly stale?: number;
 };
 
 export interface Breakdown {
@@ -96,6 +100,11 @@ export function judge(req: JudgeRequest): Breakdown {
     plan,
     requests: api.requestsUsed,
     timeMs: api.clockMs,
+    servedFaults: {
+      truncation: inst.truncation !== null,
+      schemaDrift: inst.schemaDrift !== null,
+      stale: inst.stale !== null,
+    },
   };
   const submitted = req.entries !== null;
   const results: DimensionResults = {
@@ -125,6 +134,8 @@ export function judge(req: JudgeRequest): Breakdown {
   const score = round6(Math.min(100, Math.max(0, total)));
   const rob = results.robustness.evidence;
   const obs = results.observability.evidence;
+  const comp = results.completeness.evidence;
+  const corr = results.correctness.evidence;
   return {
     score,
     reward: round6(score / 100),
@@ -152,6 +163,9 @@ export function judge(req: JudgeRequest): Breakdown {
       coverage: obs.coverage,
       faithfulness: obs.faithfulness,
       end_reason: req.endReason,
+      ...(comp.truncated !== undefined ? { truncated: comp.truncated } : {}),
+      ...(corr.drifted !== undefined ? { drifted: corr.drifted } : {}),
+      ...(corr.stale !== undefined ? { stale: corr.stale } : {}),
     },
   };
 }

@@ -53,8 +53,8 @@ function first(v: unknown): unknown {
 }
 
 /**
- * task_id, seed and profile for the session's episode: `?task_id=&seed=&profile=`, else the
- * X-Task-Id / X-Seed / X-Profile headers. A non-integer seed is passed on as text so that reset
+ * task_id, seed, profile and agent_label for the session's episode: `?task_id=&seed=&profile=&agent_label=`,
+ * else the X-Task-Id / X-Seed / X-Profile / X-Agent-Label headers. A non-integer seed is passed on as text so that reset
  * validation names it.
  */
 export function episodeParams(req: FastifyRequest): Record<string, unknown> {
@@ -64,7 +64,9 @@ export function episodeParams(req: FastifyRequest): Record<string, unknown> {
   const task = pick('task_id', 'x-task-id');
   const profile = pick('profile', 'x-profile');
   const seed = pick('seed', 'x-seed');
+  const label = pick('agent_label', 'x-agent-label');
   if (typeof task === 'string' && task !== '') out.task_id = task;
+  if (typeof label === 'string' && label !== '') out.agent_label = label;
   if (typeof profile === 'string' && profile !== '') out.profile = profile;
   if (typeof seed === 'string' && seed !== '') out.seed = /^\d+$/.test(seed) ? Number(seed) : seed;
   return out;

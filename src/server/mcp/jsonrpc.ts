@@ -89,7 +89,7 @@ export function openMcpSession(
   const session = store.open('mcp', client);
   try {
     const reset: Record<string, unknown> = {};
-    for (const k of ['task_id', 'seed', 'profile', 'episode_id'] as const)
+    for (const k of ['task_id', 'seed', 'profile', 'episode_id', 'agent_label'] as const)
       if (params[k] !== undefined) reset[k] = params[k];
     session.env.reset(reset);
     return session;

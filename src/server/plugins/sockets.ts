@@ -11,8 +11,8 @@
  * answer is written, so that it neither leaks nor holds up shutdown.
  *
  * Close codes: 1000 when the session ends (reaped: "session idle timeout"; closed through JSON-RPC:
- * "session ended"); 1001 at shutdown, after which stragglers are dropped once SOCKET_CLOSE_GRACE_MS has
- * passed; 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES.
+ * "session ended"); 1001 at shutdown (to every socket, on any route), after which stragglers are dropped once
+ * SOCKET_CLOSE_GRACE_MS has passed; 1009 (sent by ws) for a frame larger than MAX_BODY_BYTES.
  */
 import websocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
@@ -49,30 +49,38 @@ export class SocketRegistry {
         socket.close(1000, 'session ended');
     }
   }
-
-  /** Closes every socket with `code`, waits for the closing handshakes, and drops the stragglers after `graceMs`. */
-  async closeAll(code: number, reason: string, graceMs: number): Promise<void> {
-    const all = [...this.sockets.values()];
-    const closed = all.map((s) =>
-      s.readyState === WebSocket.CLOSED
-        ? Promise.resolve()
-        : new Promise<void>((r) => s.once('close', () => r())),
-    );
-    for (const s of all) if (s.readyState === WebSocket.OPEN) s.close(code, reason);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((r) => {
-      timer = setTimeout(r, graceMs);
-    });
-    await Promise.race([Promise.all(closed), late]);
-    clearTimeout(timer);
-    for (const s of all) if (s.readyState !== WebSocket.CLOSED) s.terminate();
-  }
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     readonly sockets: SocketRegistry;
   }
+}
+
+/**
+ * Closes every socket with `code`, waits for the closing handshakes, and drops the stragglers after
+ * `graceMs`: a client that never answers a close cannot hold up shutdown.
+ */
+export async function closeSockets(
+  sockets: Iterable<WebSocket>,
+  code: number,
+  reason: string,
+  graceMs: number,
+): Promise<void> {
+  const all = [...sockets];
+  const closed = all.map((s) =>
+    s.readyState === WebSocket.CLOSED
+      ? Promise.resolve()
+      : new Promise<void>((r) => s.once('close', () => r())),
+  );
+  for (const s of all) if (s.readyState === WebSocket.OPEN) s.close(code, reason);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => {
+    timer = setTimeout(r, graceMs);
+  });
+  await Promise.race([Promise.all(closed), late]);
+  clearTimeout(timer);
+  for (const s of all) if (s.readyState !== WebSocket.CLOSED) s.terminate();
 }
 
 /** A received frame as text, without copying a single Buffer. */
@@ -121,8 +129,13 @@ const sockets: FastifyPluginAsync<SocketsOptions> = async (app, { maxPayload }) 
     if ((req.raw as { upgrade?: boolean }).upgrade === true && req.ws !== true) req.raw.socket.destroySoon();
     done();
   });
-  // Before @fastify/websocket's own preClose (which would close them without a code).
-  app.addHook('preClose', () => registry.closeAll(1001, 'server shutting down', SOCKET_CLOSE_GRACE_MS));
+  // Before @fastify/websocket's own preClose (which would close them without a code). Every socket the
+  // WebSocket server tracks, not only the sessions' ones: an upgrade to a route without a WebSocket handler
+  // (GET /health) is accepted and then closed by @fastify/websocket, and a client that never answers that
+  // close would otherwise keep the server open for ws's 30 s close timeout.
+  app.addHook('preClose', () =>
+    closeSockets(app.websocketServer.clients, 1001, 'server shutting down', SOCKET_CLOSE_GRACE_MS),
+  );
   await app.register(websocket, {
     options: { maxPayload },
     // ws itself closes the socket (1009 for an oversized frame, 1002 for a protocol error); only log here.

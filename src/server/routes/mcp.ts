@@ -95,8 +95,8 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
       summary: 'MCP: OpenEnv JSON-RPC and the MCP Streamable HTTP handshake',
       description:
         'OpenEnv JSON-RPC (tools/list, tools/call with session_id, openenv/session/create|close) always answered with HTTP 200 ' +
-        'and a JSON-RPC body; plus standard MCP (initialize -> Mcp-Session-Id; task_id/seed/profile as query parameters or ' +
-        'X-Task-Id/X-Seed/X-Profile headers pick the session episode).',
+        'and a JSON-RPC body; plus standard MCP (initialize -> Mcp-Session-Id; task_id/seed/profile/agent_label as query parameters or ' +
+        'X-Task-Id/X-Seed/X-Profile/X-Agent-Label headers pick the session episode).',
       tags: ['mcp'],
     },
     errorHandler,

@@ -5,12 +5,13 @@
  *
  * - the POST /step body (upstream's StepRequest, plus our optional episode_id);
  * - a /ws message (`{"type": ..., "data": ...}`, extra keys refused as upstream's pydantic models do);
- * - a JSON-RPC request (zod only: JSON-RPC is not on the hot path).
+ * - a JSON-RPC request (zod only: JSON-RPC is not on the hot path);
+ * - the /web page's agent runs (zod only).
  *
  * The step's action inside them is the env's (src/env/schemas.ts actionEnvelope).
  */
 import { z } from 'zod';
-import { type Envelope, isRecord, onlyKeys } from '../../env/schemas.js';
+import { type Envelope, isRecord, onlyKeys, ResetRequest } from '../../env/schemas.js';
 
 const STEP_SHAPE =
   'POST /step takes {"action": {"type": "call_tool", "tool_name": ..., "arguments": {...}}} with the X-Episode-Token header /reset handed out';
@@ -111,3 +112,9 @@ export const JsonRpcRequest = z
     id: z.union([z.string(), z.number().int()]).nullable().optional(),
   })
   .strict();
+
+/** POST /web/agent-run: which agent plays which episode (task, seed and profile as a reset takes them). */
+export const AgentRunRequest = ResetRequest.pick({ task_id: true, seed: true, profile: true }).extend({
+  agent: z.string().min(1).max(64).describe('an agent of GET /web/agents: reference, or a persona'),
+});
+export type AgentRunRequest = z.infer<typeof AgentRunRequest>;

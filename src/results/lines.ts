@@ -1,9 +1,19 @@
 /**
- * JSON-lines files written one whole line per finished episode: each line goes out in write calls that
- * finish before the next episode's line starts, so stopping the process (Ctrl-C) never leaves half a
- * line; with `durable`, each line is also flushed to disk (fsync) before the call returns.
+ * JSON-lines files (result records, trajectories, the leaderboard) written one whole line per finished
+ * episode: each line goes out in write calls that finish before the next episode's line starts, so
+ * stopping the process (Ctrl-C) never leaves half a line; with `durable`, each line is also flushed to
+ * disk (fsync) before the call returns.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 
 export class LineFile {
   private fd: number | null;
@@ -19,9 +29,13 @@ export class LineFile {
 
   /** Writes one value as one line. */
   write(value: unknown): void {
+    this.writeLine(JSON.stringify(value));
+  }
+
+  /** Writes one line of JSON text (without its newline). */
+  writeLine(text: string): void {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
-    const bytes = Buffer.from(`${JSON.stringify(value)}\n`);
-    for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at);
+    writeAll(this.fd, Buffer.from(`${text}\n`));
     if (this.durable) fsyncSync(this.fd);
   }
 
@@ -31,6 +45,26 @@ export class LineFile {
     closeSync(this.fd);
     this.fd = null;
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+}
+
+/**
+ * Replaces a JSON-lines file by `lines` atomically: they are written to a temporary file beside it, flushed
+ * to disk, and renamed over it, so a crash leaves either the old file or the new one.
+ */
+export function rewriteLines(path: string, lines: readonly string[]): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAll(fd, Buffer.from(lines.map((l) => `${l}\n`).join('')));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 /**
