@@ -15,9 +15,15 @@ export function newestSrcMs(): number {
   return Math.max(0, ...filesUnder(join(ROOT, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
 }
 
-/** Rebuilds dist/ when any src/*.ts is newer than the oldest built file (tsc rewrites every output). */
+/**
+ * Rebuilds dist/ when any src/*.ts is newer than the oldest built file (tsc rewrites every output). Only
+ * outputs of sources that still exist count: tsc leaves the output of a removed source behind, which would
+ * otherwise look stale forever.
+ */
 export function ensureBuilt(): { rebuilt: boolean } {
-  const built = filesUnder(join(ROOT, 'dist/src'), '.js');
+  const built = filesUnder(join(ROOT, 'dist/src'), '.js').filter((f) =>
+    existsSync(join(ROOT, 'src', f.slice(join(ROOT, 'dist/src').length).replace(/\.js$/, '.ts'))),
+  );
   const oldestBuilt = built.length === 0 ? 0 : Math.min(...built.map((f) => statSync(f).mtimeMs));
   if (existsSync(join(ROOT, 'dist/src/server/main.js')) && newestSrcMs() <= oldestBuilt)
     return { rebuilt: false };

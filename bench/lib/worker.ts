@@ -177,6 +177,7 @@ export class StepMeter {
           rate: this.steps / cw.wallS,
           p50_ms: percentile(this.lat, 50),
           p99_ms: percentile(this.lat, 99),
+          max_ms: this.lat.reduce((m, x) => Math.max(m, x), 0),
           steps: this.steps,
           ...cpuFields(cw, serverPid),
         };

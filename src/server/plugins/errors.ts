@@ -54,10 +54,12 @@ export function frameworkError(e: unknown, req: FastifyRequest, maxBodyBytes: nu
 /** Sends a catalogue error as the JSON error body with its status and headers. */
 export function replyError(req: FastifyRequest, reply: FastifyReply, e: BenchError): FastifyReply {
   const { status, headers, body } = httpError(e, req.id);
+  // x-request-id is set here too: replies to framework errors (a malformed URL) skip the onSend hook below.
   return reply
     .code(status)
     .headers(headers)
     .header('content-type', 'application/json; charset=utf-8')
+    .header('x-request-id', req.id)
     .send(body);
 }
 
