@@ -16,6 +16,7 @@ export const USAGE = `usage:
                     [--profile llm|default] [--repeats K] [--concurrency N] [--temperature T]
                     [--max-turns N] [--max-tokens N] [--url ws://...|http://...] [--agent-label L]
                     [--json FILE] [--jsonl FILE] [--trajectories FILE] [--resume] [--no-progress]
+                    [--provider-retries N] [--provider-timeout SECONDS]
       a model behind any OpenAI-compatible chat-completions endpoint (API key from $VAR, default
       OPENAI_API_KEY; none needed for local servers); profile llm, 60 turns by default
   comtradebench rescore FILE [--json OUT] [--salt-env VAR]
@@ -128,6 +129,8 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
           'max-turns': { type: 'string', default: '60' },
           'max-tokens': { type: 'string' },
           'agent-label': { type: 'string' },
+          'provider-retries': { type: 'string' },
+          'provider-timeout': { type: 'string' },
         },
         strict: true,
       });
@@ -161,6 +164,14 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
               ? undefined
               : intFlag('max-tokens', values['max-tokens'], 1, 10_000_000),
           label,
+          maxRetries:
+            values['provider-retries'] === undefined
+              ? undefined
+              : intFlag('provider-retries', values['provider-retries'], 0, 100),
+          timeoutMs:
+            values['provider-timeout'] === undefined
+              ? undefined
+              : numberFlag('provider-timeout', values['provider-timeout'], 0.1, 86_400) * 1000,
         },
         { ...io, progress: io.progress && !values['no-progress'] },
       );

@@ -1,7 +1,7 @@
 /**
  * `comtradebench eval` flags: the API key comes from --api-key-env (a missing variable is fine for local
- * servers), temperature, max tokens and the label reach the provider and the records, and every bad flag is
- * a usage error (exit 2) naming the flag.
+ * servers), temperature, max tokens and the label reach the provider and the records, the provider's
+ * retries and timeout are the flags', and every bad flag is a usage error (exit 2) naming the flag.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -55,7 +55,55 @@ describe('eval flags', () => {
     expect(provider.log[from]!.body.temperature).toBeUndefined();
   });
 
+  it('--provider-retries sets how many 429s the SDK sits out before the run stops (exit 1)', async () => {
+    const limited = await FakeProvider.start({ script: policy(), rateLimited: (n) => n <= 3 });
+    try {
+      const job = ['--tasks', 'T1', '--seeds', '4'];
+      const short = await cli(
+        'eval',
+        evalFlags(limited.baseUrl, 'fake', [...job, '--provider-retries', '1']),
+      );
+      expect(short.code).toBe(1);
+      expect(short.io.stderr).toContain('the model endpoint failed: 429');
+      expect(short.episodes).toHaveLength(0);
+      // Requests 1 and 2 went to the first run; the third is refused, then the SDK's retry goes through.
+      const enough = await cli(
+        'eval',
+        evalFlags(limited.baseUrl, 'fake', [...job, '--provider-retries', '1']),
+      );
+      expect(enough.code, enough.io.stderr).toBe(0);
+      expect(enough.episodes[0]!.score).toBeGreaterThanOrEqual(99);
+      expect(limited.log.slice(0, 4).map((r) => r.status)).toEqual([429, 429, 429, 200]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('--provider-timeout gives up on a provider slower than it (with no retries: exit 1)', async () => {
+    const slow = await FakeProvider.start({ script: policy(), delayMs: 1500 });
+    try {
+      const run = await cli(
+        'eval',
+        evalFlags(slow.baseUrl, 'fake', [
+          ...['--tasks', 'T1', '--seeds', '4', '--provider-timeout', '0.2', '--provider-retries', '0'],
+        ]),
+      );
+      expect(run.code).toBe(1);
+      expect(run.io.stderr).toMatch(/the model endpoint failed: .*timed out/i);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it.each([
+    [
+      ['eval', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--provider-retries', '-1'],
+      '--provider-retries',
+    ],
+    [
+      ['eval', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--provider-timeout', '0'],
+      '--provider-timeout',
+    ],
     [['eval', '--model', 'm'], '--base-url'],
     [['eval', '--base-url', 'ftp://x/v1', '--model', 'm'], '--base-url'],
     [['eval', '--base-url', 'http://127.0.0.1:9/v1'], '--model'],
