@@ -92,32 +92,30 @@ const RecordLine = z.object({
   wall_time_s: z.number().min(0),
 });
 
-/** Per-task statistics of an entry (the drill-down). */
-export interface TaskEntry {
-  readonly task_id: string;
+/** The statistics every row of the leaderboard carries, for an agent and for each of its tasks. */
+export interface EntryStats {
   readonly episodes: number;
   /** (task, seed) cells: the bootstrap's unit. */
   readonly seeds: number;
   readonly mean: number;
   readonly ci95: readonly [number, number];
   readonly success_rate: number;
+  /** Mean points per dimension. */
   readonly dimensions: Record<Dimension, number>;
 }
 
-export interface LeaderboardEntry {
+/** Per-task statistics of an entry (the drill-down). */
+export interface TaskEntry extends EntryStats {
+  readonly task_id: string;
+}
+
+export interface LeaderboardEntry extends EntryStats {
   /** 1-based rank among the entries of the same profile. */
   readonly rank: number;
   readonly agent_label: string;
   readonly profile: string;
-  readonly episodes: number;
   /** Distinct tasks played. */
   readonly tasks: number;
-  readonly seeds: number;
-  readonly mean: number;
-  readonly ci95: readonly [number, number];
-  readonly success_rate: number;
-  /** Mean points per dimension. */
-  readonly dimensions: Record<Dimension, number>;
   readonly mean_requests: number;
   readonly end_reasons: Record<string, number>;
   readonly by_task: readonly TaskEntry[];
@@ -146,7 +144,7 @@ interface Group {
   summary: Summary | null;
 }
 
-const headline = (s: ScoreStats) => ({
+const headline = (s: ScoreStats): EntryStats => ({
   episodes: s.episodes,
   seeds: s.seeds,
   mean: s.mean_score,
