@@ -8,6 +8,9 @@ import { loadTasks } from '../../src/env/task-catalog.js';
 import type { Trajectory } from '../../src/env/trajectory.js';
 import type { EpisodeRecord } from '../../src/results/record.js';
 import type { Summary } from '../../src/results/stats.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { FakeProvider } from './fake-provider.js';
+import { policy } from './scripts.js';
 
 const TASK_ORDER = loadTasks().ids;
 
@@ -107,3 +110,29 @@ export const evalFlags = (baseUrl: string, model: string, more: readonly string[
   '--no-progress',
   ...more,
 ];
+
+/**
+ * One `eval` of the honest script (test/eval/scripts.ts) on `tasks` x `seeds` (llm, three at a time) behind
+ * a fake provider, run once before the file's tests (the returned object is filled then) and closed after.
+ */
+export function honestEvalRun(tasks: string, seeds: string): CliRun & { readonly provider: FakeProvider } {
+  const run = {} as CliRun & { provider: FakeProvider };
+  beforeAll(async () => {
+    run.provider = await FakeProvider.start({ script: policy() });
+    const flags = ['--tasks', tasks, '--seeds', seeds, '--concurrency', '3'];
+    Object.assign(run, await cli('eval', evalFlags(run.provider.baseUrl, 'fake-honest', flags)));
+  });
+  afterAll(() => run.provider?.close());
+  return run;
+}
+
+/** Every episode of `run` (`n` of them) ended by its submission on the llm profile, scoring at least 99. */
+export function expectHonestEpisodes(run: CliRun, n: number): void {
+  expect(run.code, run.io.stderr).toBe(0);
+  expect(run.episodes).toHaveLength(n);
+  for (const e of run.episodes) {
+    expect(e.profile).toBe('llm');
+    expect(e.end_reason).toBe('submitted');
+    expect(e.score, `${e.task_id} seed ${e.seed}`).toBeGreaterThanOrEqual(99);
+  }
+}

@@ -4,41 +4,16 @@
  * script behind a fake OpenAI-compatible server, scores at least 99 on T11, T14 and T16 on the llm profile,
  * and meets each task's fault on every episode.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, cli, evalFlags } from './helpers.js';
-import { FakeProvider } from './fake-provider.js';
-import { policy } from './scripts.js';
+import { describe, expect, it } from 'vitest';
+import { expectHonestEpisodes, honestEvalRun } from './helpers.js';
 
-let provider: FakeProvider;
-let run: CliRun;
-
-beforeAll(async () => {
-  provider = await FakeProvider.start({ script: policy() });
-  run = await cli(
-    'eval',
-    evalFlags(provider.baseUrl, 'fake-honest', [
-      '--tasks',
-      'T11,T14,T16',
-      '--seeds',
-      '0..1',
-      '--concurrency',
-      '3',
-    ]),
-  );
-});
-afterAll(() => provider.close());
+const run = honestEvalRun('T11,T14,T16', '0..1');
 
 const FAULT: Record<string, number> = { T11_auth_expiry: 401, T14_timeouts: 504, T16_cursor_pagination: 410 };
 
 describe('an honest model on the harder tier (llm profile)', () => {
   it('scores at least 99 on every T11, T14 and T16 episode, after meeting the task’s fault', () => {
-    expect(run.code, run.io.stderr).toBe(0);
-    expect(run.episodes).toHaveLength(6);
-    for (const e of run.episodes) {
-      expect(e.profile).toBe('llm');
-      expect(e.end_reason).toBe('submitted');
-      expect(e.score, `${e.task_id} seed ${e.seed}`).toBeGreaterThanOrEqual(99);
-    }
+    expectHonestEpisodes(run, 6);
     expect(new Set(run.trajectories.map((t) => t.task_id))).toEqual(new Set(Object.keys(FAULT)));
     for (const t of run.trajectories) {
       const statuses = t.calls.map((c) => (c.reply as { status?: number }).status);

@@ -5,32 +5,14 @@
  * OpenAI-compatible server, scores at least 99 on T12, T13 and T15 on the llm profile, and each trajectory
  * shows the fault met and answered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Trajectory } from '../../src/env/trajectory.js';
-import { type CliRun, cli, evalFlags } from './helpers.js';
-import { FakeProvider } from './fake-provider.js';
-import { policy, rowsOf } from './scripts.js';
+import { expectHonestEpisodes, honestEvalRun } from './helpers.js';
+import { rowsOf } from './scripts.js';
 
 type Json = Record<string, unknown>;
 
-let provider: FakeProvider;
-let run: CliRun;
-
-beforeAll(async () => {
-  provider = await FakeProvider.start({ script: policy() });
-  run = await cli(
-    'eval',
-    evalFlags(provider.baseUrl, 'fake-honest', [
-      '--tasks',
-      'T12,T13,T15',
-      '--seeds',
-      '0..1',
-      '--concurrency',
-      '3',
-    ]),
-  );
-});
-afterAll(() => provider.close());
+const run = honestEvalRun('T12,T13,T15', '0..1');
 
 /** The trajectory's page replies (200s) with the index of their call, and its submission's arguments. */
 function readTrajectory(t: Trajectory) {
@@ -55,13 +37,7 @@ const of = (task: string) => run.trajectories.filter((t) => t.task_id === task);
 
 describe('an honest model on the served-data tier (llm profile)', () => {
   it('scores at least 99 on every T12, T13 and T15 episode, and submits', () => {
-    expect(run.code, run.io.stderr).toBe(0);
-    expect(run.episodes).toHaveLength(6);
-    for (const e of run.episodes) {
-      expect(e.profile).toBe('llm');
-      expect(e.end_reason).toBe('submitted');
-      expect(e.score, `${e.task_id} seed ${e.seed}`).toBeGreaterThanOrEqual(99);
-    }
+    expectHonestEpisodes(run, 6);
     expect(run.trajectories.map((t) => t.task_id).sort()).toEqual(
       ['T12_truncated_page', 'T13_schema_drift', 'T15_stale_records'].flatMap((id) => [id, id]),
     );

@@ -4,33 +4,17 @@
  * with a run log. What it is sent is exactly the harness's contract: the system prompt, the reset
  * observation, the environment's three tools with their own schemas, and each reply once, verbatim.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toolSpecs } from '../../src/env/schemas.js';
 import { SYSTEM_PROMPT } from '../../src/eval/prompt.js';
-import { type CliRun, cli, evalFlags } from './helpers.js';
-import { FakeProvider } from './fake-provider.js';
-import { policy } from './scripts.js';
+import { expectHonestEpisodes, honestEvalRun } from './helpers.js';
 
-let provider: FakeProvider;
-let run: CliRun;
-
-beforeAll(async () => {
-  provider = await FakeProvider.start({ script: policy() });
-  run = await cli(
-    'eval',
-    evalFlags(provider.baseUrl, 'fake-honest', ['--tasks', 'T4,T7', '--seeds', '0..2', '--concurrency', '3']),
-  );
-});
-afterAll(() => provider.close());
+const run = honestEvalRun('T4,T7', '0..2');
 
 describe('an honest model on the llm profile', () => {
   it('scores at least 99 on every T4 and T7 episode, submitting by row_ids with a run log', () => {
-    expect(run.code, run.io.stderr).toBe(0);
-    expect(run.episodes).toHaveLength(6);
+    expectHonestEpisodes(run, 6);
     for (const e of run.episodes) {
-      expect(e.profile).toBe('llm');
-      expect(e.score, `${e.task_id} seed ${e.seed}`).toBeGreaterThanOrEqual(99);
-      expect(e.end_reason).toBe('submitted');
       expect(e.model).toBe('fake-honest');
       expect(e.agent).toBe('fake-honest');
       expect(e.turns).toBeGreaterThan(2);
@@ -51,7 +35,7 @@ describe('an honest model on the llm profile', () => {
   });
 
   it("is sent the system prompt, the reset observation and the environment's own tool schemas", () => {
-    const first = provider.log[0]!.body;
+    const first = run.provider.log[0]!.body;
     expect(first.messages[0]).toEqual({ role: 'system', content: SYSTEM_PROMPT });
     expect(first.messages[1]!.role).toBe('user');
     expect(first.messages[1]!.content).toContain('"task_id"');
@@ -74,7 +58,7 @@ describe('an honest model on the llm profile', () => {
     // The provider's last request of a T4 episode carried the 429 replies verbatim.
     const t4 = run.trajectories.find((t) => t.task_id === 'T4_rate_limit_429')!;
     const rateLimited = t4.calls.filter((c) => (c.reply as { status?: number }).status === 429);
-    const sent = provider.log.filter((r) =>
+    const sent = run.provider.log.filter((r) =>
       r.body.messages.some((m) => m.role === 'tool' && m.tool_call_id === t4.calls.at(-2)!.tool_call_id),
     );
     const contents = sent
