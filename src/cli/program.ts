@@ -11,12 +11,14 @@ export const USAGE = `usage:
   comtradebench run --agent <name> [--tasks all|T1,...] [--seeds a..b|list] [--profile default|llm]
                     [--repeats K] [--concurrency N] [--json FILE] [--jsonl FILE] [--trajectories FILE]
                     [--resume] [--no-progress] [--url ws://host:port|http://host:port]
-      a scripted agent, in-process or against a live server (one /ws session per worker)
+                    [--server-key-env VAR]
+      a scripted agent, in-process or against a live server (one /ws session per worker; a server
+      with API_KEY gets the key from $VAR, default COMTRADEBENCH_API_KEY)
   comtradebench eval --base-url URL --model NAME [--api-key-env VAR] [--tasks ...] [--seeds ...]
                     [--profile llm|default] [--repeats K] [--concurrency N] [--temperature T]
                     [--max-turns N] [--max-tokens N] [--url ws://...|http://...] [--agent-label L]
                     [--json FILE] [--jsonl FILE] [--trajectories FILE] [--resume] [--no-progress]
-                    [--provider-retries N] [--provider-timeout SECONDS]
+                    [--provider-retries N] [--provider-timeout SECONDS] [--server-key-env VAR]
       a model behind any OpenAI-compatible chat-completions endpoint (API key from $VAR, default
       OPENAI_API_KEY; none needed for local servers); profile llm, 60 turns by default
   comtradebench rescore FILE [--json OUT] [--salt-env VAR]
@@ -42,6 +44,7 @@ const BATCH_FLAGS = {
   resume: { type: 'boolean', default: false },
   'no-progress': { type: 'boolean', default: false },
   url: { type: 'string' },
+  'server-key-env': { type: 'string', default: 'COMTRADEBENCH_API_KEY' },
 } as const;
 
 /** The flags `run` and `eval` share, checked. */
@@ -56,15 +59,27 @@ interface SelectionFlags {
   trajectories?: string | undefined;
   resume: boolean;
   url?: string | undefined;
+  'server-key-env': string;
 }
 
-async function selection(values: SelectionFlags): Promise<BatchSelection> {
+async function selection(values: SelectionFlags, env: Io['env']): Promise<BatchSelection> {
   let connect: BatchSelection['connect'];
   if (values.url !== undefined) {
     const url = serverUrl(values.url);
-    const { connectRemote } = await import('../client/ws-client.js');
+    const { connectRemote, RemoteEnvError } = await import('../client/ws-client.js');
+    const keyEnv = values['server-key-env'];
+    const apiKey = env[keyEnv] === undefined || env[keyEnv] === '' ? undefined : env[keyEnv];
     // Agents and models read values, not the result's shape: ask for the compact one (a third of the bytes).
-    connect = () => connectRemote(url, { resultFormat: 'compact' });
+    connect = () =>
+      connectRemote(url, { resultFormat: 'compact', apiKey }).catch((e: unknown) => {
+        if (e instanceof RemoteEnvError && e.data.http_status === 401)
+          throw new RemoteEnvError(
+            `${e.message}; comtradebench sends the key in $${keyEnv}${apiKey === undefined ? ', which is not set' : ''} (--server-key-env VAR reads another variable)`,
+            e.code,
+            e.data,
+          );
+        throw e;
+      });
   }
   return {
     tasks: values.tasks,
@@ -110,7 +125,7 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
       return runCommand(
         loadTasks(),
         {
-          ...(await selection(values)),
+          ...(await selection(values, io.env)),
           agent: values.agent,
         },
         { ...io, progress: io.progress && !values['no-progress'] },
@@ -153,7 +168,7 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
           baseUrl,
           model: values.model,
           apiKeyEnv: values['api-key-env'],
-          ...(await selection(values)),
+          ...(await selection(values, io.env)),
           temperature:
             values.temperature === undefined
               ? undefined

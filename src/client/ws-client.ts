@@ -27,6 +27,15 @@ export function wsUrlOf(base: string): string {
   return `${url}/ws`;
 }
 
+/** How RemoteEnv.connect opens its session. */
+export interface ConnectOptions {
+  /** Handshake timeout (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly resultFormat?: 'full' | 'compact';
+  /** The server's API_KEY, when it sets one. */
+  readonly apiKey?: string;
+}
+
 /** An error frame from the server (`{"type":"error","data":{message, code, ...}}`) or a dropped connection. */
 export class RemoteEnvError extends Error {
   override name = 'RemoteEnvError';
@@ -84,26 +93,34 @@ export class RemoteEnv implements EnvConnection {
    * Opens a connection to a server's /ws (give the base URL: http(s)://host:port or ws(s)://host:port).
    * `resultFormat` asks the server, at each reset, for `compact` results (tool values once, in `data`:
    * a third of the bytes to parse) or `full` ones; by default the server's TOOL_RESULT_FORMAT applies.
-   * Agents see the same values either way.
+   * Agents see the same values either way. `apiKey` is sent as `Authorization: Bearer <key>` on the
+   * upgrade, for a server that sets API_KEY.
    */
-  static async connect(
-    baseUrl: string,
-    opts: { timeoutMs?: number; resultFormat?: 'full' | 'compact' } = {},
-  ): Promise<RemoteEnv> {
+  static async connect(baseUrl: string, opts: ConnectOptions = {}): Promise<RemoteEnv> {
     const url = wsUrlOf(baseUrl);
     const socket = new WebSocket(url, {
       handshakeTimeout: opts.timeoutMs ?? 10_000,
       maxPayload: 100 * 1024 * 1024,
+      ...(opts.apiKey === undefined ? {} : { headers: { authorization: `Bearer ${opts.apiKey}` } }),
     });
     const env = new RemoteEnv(socket, url, opts.resultFormat);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('unexpected-response', (_req, res) => {
         socket.terminate();
+        const hint =
+          res.statusCode === 401
+            ? opts.apiKey === undefined
+              ? 'the server needs its API key (Authorization: Bearer <API_KEY>)'
+              : 'the server refused the API key'
+            : "pass the server's base URL, e.g. ws://127.0.0.1:8000";
         reject(
           new RemoteEnvError(
-            `cannot connect to ${url}: HTTP ${res.statusCode}; pass the server's base URL, e.g. ws://127.0.0.1:8000`,
+            `cannot connect to ${url}: HTTP ${res.statusCode}; ${hint}`,
             'CONNECTION_ERROR',
+            {
+              http_status: res.statusCode,
+            },
           ),
         );
       });
@@ -223,9 +240,6 @@ function errorOf(frame: Frame): RemoteEnvError {
 }
 
 /** Opens a remote environment (one /ws session). */
-export function connectRemote(
-  url: string,
-  opts: { resultFormat?: 'full' | 'compact' } = {},
-): Promise<RemoteEnv> {
+export function connectRemote(url: string, opts: ConnectOptions = {}): Promise<RemoteEnv> {
   return RemoteEnv.connect(url, opts);
 }

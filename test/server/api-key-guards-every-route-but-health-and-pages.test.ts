@@ -3,15 +3,18 @@
  * constant time) or gets a typed 401 CB_ERR_UNAUTHORIZED with WWW-Authenticate: the HTTP routes, the /web
  * page's JSON routes, POST /mcp (a JSON-RPC body) and the WebSocket upgrades of /ws and /mcp (refused
  * before upgrading). /health, the /web page itself and the docs stay open. With the key, every client
- * works as before: HTTP, /ws, WS /mcp and the official MCP client.
+ * works as before: HTTP, /ws, WS /mcp, the official MCP client and `comtradebench run --url` (the key from
+ * $COMTRADEBENCH_API_KEY; without it, an error naming the variable).
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
+import { runCli } from '../../src/cli/program.js';
 import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/server/app.js';
 import { bearerToken } from '../../src/server/plugins/api-key.js';
+import { captureIo } from '../eval/helpers.js';
 import { call, catalog, expectError, httpReset, listen, testConfig, WsProbe } from './helpers.js';
 
 const KEY = 'k3y-0f-at-least-16-chars';
@@ -141,6 +144,41 @@ describe('with the key', () => {
     await client.close();
     const rpc = await call(app, 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, auth);
     expect(rpc.body.result.tools).toHaveLength(3);
+  });
+});
+
+describe('comtradebench run --url', () => {
+  const runOn = async (env: Record<string, string>) => {
+    const io = captureIo(env);
+    const args = [
+      'run',
+      '--agent',
+      'reference',
+      '--tasks',
+      'T1',
+      '--seeds',
+      '0',
+      '--url',
+      base,
+      '--no-progress',
+    ];
+    return { code: await runCli(args, io), io };
+  };
+
+  it('sends the key from $COMTRADEBENCH_API_KEY and scores the episode', async () => {
+    const { code, io } = await runOn({ COMTRADEBENCH_API_KEY: KEY });
+    expect(code, io.stderr).toBe(0);
+    expect(io.stdout).toMatch(/T1_single_page +│ 1 +│ 100\.00/);
+  });
+
+  it('without the variable, or with a wrong key, stops with exit 1 naming the variable', async () => {
+    const unset = await runOn({});
+    expect(unset.code).toBe(1);
+    expect(unset.io.stderr).toContain('HTTP 401; the server needs its API key');
+    expect(unset.io.stderr).toContain('$COMTRADEBENCH_API_KEY, which is not set');
+    const bad = await runOn({ COMTRADEBENCH_API_KEY: 'not-the-key-at-all' });
+    expect(bad.code).toBe(1);
+    expect(bad.io.stderr).toContain('HTTP 401; the server refused the API key');
   });
 });
 
