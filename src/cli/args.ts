@@ -52,6 +52,10 @@ export function intFlag(flag: string, raw: string, min: number, max: number): nu
   return n;
 }
 
+/** An optional flag: undefined when not given, else `parse` of its text. */
+export const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined =>
+  raw === undefined ? undefined : parse(raw);
+
 /** A number flag within [min, max]; the error names the flag. */
 export function numberFlag(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);

@@ -4,7 +4,7 @@ import { type Config, ConfigSchema } from '../config.js';
 import { DEFAULT_PROFILE } from '../core/task-spec.js';
 import { AgentLabel, MAX_AGENT_LABEL } from '../env/schemas.js';
 import { loadTasks } from '../env/task-catalog.js';
-import { intFlag, numberFlag, serverUrl, UsageError } from './args.js';
+import { intFlag, numberFlag, optional, serverUrl, UsageError } from './args.js';
 import type { BatchSelection, Io } from './batch.js';
 
 export const USAGE = `usage:
@@ -66,20 +66,12 @@ async function selection(values: SelectionFlags, env: Io['env']): Promise<BatchS
   let connect: BatchSelection['connect'];
   if (values.url !== undefined) {
     const url = serverUrl(values.url);
-    const { connectRemote, RemoteEnvError } = await import('../client/ws-client.js');
+    const { connectRemote } = await import('../client/ws-client.js');
     const keyEnv = values['server-key-env'];
-    const apiKey = env[keyEnv] === undefined || env[keyEnv] === '' ? undefined : env[keyEnv];
+    const apiKey = env[keyEnv] === '' ? undefined : env[keyEnv];
+    const apiKeyHint = `comtradebench sends the key in $${keyEnv}${apiKey === undefined ? ', which is not set' : ''} (--server-key-env VAR reads another variable)`;
     // Agents and models read values, not the result's shape: ask for the compact one (a third of the bytes).
-    connect = () =>
-      connectRemote(url, { resultFormat: 'compact', apiKey }).catch((e: unknown) => {
-        if (e instanceof RemoteEnvError && e.data.http_status === 401)
-          throw new RemoteEnvError(
-            `${e.message}; comtradebench sends the key in $${keyEnv}${apiKey === undefined ? ', which is not set' : ''} (--server-key-env VAR reads another variable)`,
-            e.code,
-            e.data,
-          );
-        throw e;
-      });
+    connect = () => connectRemote(url, { resultFormat: 'compact', apiKey, apiKeyHint });
   }
   return {
     tasks: values.tasks,
@@ -169,24 +161,15 @@ async function command(argv: readonly string[], io: Io): Promise<number> {
           model: values.model,
           apiKeyEnv: values['api-key-env'],
           ...(await selection(values, io.env)),
-          temperature:
-            values.temperature === undefined
-              ? undefined
-              : numberFlag('temperature', values.temperature, 0, 2),
+          temperature: optional(values.temperature, (v) => numberFlag('temperature', v, 0, 2)),
           maxTurns: intFlag('max-turns', values['max-turns'], 1, 100_000),
-          maxTokens:
-            values['max-tokens'] === undefined
-              ? undefined
-              : intFlag('max-tokens', values['max-tokens'], 1, 10_000_000),
+          maxTokens: optional(values['max-tokens'], (v) => intFlag('max-tokens', v, 1, 10_000_000)),
           label,
-          maxRetries:
-            values['provider-retries'] === undefined
-              ? undefined
-              : intFlag('provider-retries', values['provider-retries'], 0, 100),
-          timeoutMs:
-            values['provider-timeout'] === undefined
-              ? undefined
-              : numberFlag('provider-timeout', values['provider-timeout'], 0.1, 86_400) * 1000,
+          maxRetries: optional(values['provider-retries'], (v) => intFlag('provider-retries', v, 0, 100)),
+          timeoutMs: optional(
+            values['provider-timeout'],
+            (v) => numberFlag('provider-timeout', v, 0.1, 86_400) * 1000,
+          ),
         },
         { ...io, progress: io.progress && !values['no-progress'] },
       );

@@ -33,7 +33,9 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
   readonly resultFormat?: 'full' | 'compact';
   /** The server's API_KEY, when it sets one. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
+  /** Where the caller reads the key from, said when the server refuses the upgrade with 401. */
+  readonly apiKeyHint?: string | undefined;
 }
 
 /** An error frame from the server (`{"type":"error","data":{message, code, ...}}`) or a dropped connection. */
@@ -108,20 +110,16 @@ export class RemoteEnv implements EnvConnection {
       socket.once('open', () => resolve());
       socket.once('unexpected-response', (_req, res) => {
         socket.terminate();
+        const refused =
+          opts.apiKey === undefined
+            ? 'the server needs its API key (Authorization: Bearer <API_KEY>)'
+            : 'the server refused the API key';
         const hint =
-          res.statusCode === 401
-            ? opts.apiKey === undefined
-              ? 'the server needs its API key (Authorization: Bearer <API_KEY>)'
-              : 'the server refused the API key'
-            : "pass the server's base URL, e.g. ws://127.0.0.1:8000";
+          res.statusCode !== 401
+            ? "pass the server's base URL, e.g. ws://127.0.0.1:8000"
+            : [refused, opts.apiKeyHint].filter((t) => t !== undefined).join('; ');
         reject(
-          new RemoteEnvError(
-            `cannot connect to ${url}: HTTP ${res.statusCode}; ${hint}`,
-            'CONNECTION_ERROR',
-            {
-              http_status: res.statusCode,
-            },
-          ),
+          new RemoteEnvError(`cannot connect to ${url}: HTTP ${res.statusCode}; ${hint}`, 'CONNECTION_ERROR'),
         );
       });
       socket.once('error', (err) =>
