@@ -18,6 +18,7 @@
  * version; a row_id resolves to the version it served (src/core/response-rows.ts).
  */
 import type { z } from 'zod';
+import { isoTime, utcSeconds } from '../calendar.js';
 import { hash, intIn, unit } from '../rng.js';
 import type { StaleSpec } from '../task-spec.js';
 import { planServedSlots, type ServedSlots, strikes } from './slots.js';
@@ -52,7 +53,7 @@ export function planStale(
   queryYear: number,
 ): StalePlan {
   // A: a second of the first 60 days of the year after the query year.
-  const asOfS = Date.UTC(queryYear + 1, 0, 1) / 1000 + intIn(0, 60 * 86_400 - 1, dataKey, 85);
+  const asOfS = utcSeconds(queryYear + 1, 1, 1) + intIn(0, 60 * 86_400 - 1, dataKey, 85);
   return {
     spec,
     key: faultsKey,
@@ -121,8 +122,3 @@ export function asOfText(plan: StalePlan, snapshotLag: number): string {
 
 /** Seconds before A that real row i's current version was written: 1..LAG_WINDOW_S. */
 const lagS = (dataKey: number, i: number): number => 1 + (hash(dataKey, 82, i) % LAG_WINDOW_S);
-
-/** "YYYY-MM-DDTHH:MM:SSZ" of a time in seconds since 1970 (Date as a calendar of a given time, not a clock). */
-function isoTime(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
-}
