@@ -47,13 +47,9 @@ export interface EnvConnection {
   close(): Promise<void>;
 }
 
-/**
- * The JSON text of a reply as the environment produced it: the tool's value, or `{"error":{...}}` with the
- * typed error. Tool values are JSON.stringify of the value (byte-identical to the text transports send,
- * see src/core/direct-value.ts), so this is the same text in-process and over the wire.
- */
-export function replyText(reply: ToolReply): string {
-  return JSON.stringify(reply.value ?? { error: reply.error });
+/** What an agent receives for a call: the tool's value, or `{"error": {...}}` with the typed error. */
+export function replyValue(reply: ToolReply): Record<string, unknown> {
+  return reply.value ?? { error: reply.error };
 }
 
 /** The OpenEnv observation triple of a call_tool step. */

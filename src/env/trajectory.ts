@@ -12,11 +12,20 @@ import type { Episode } from '../core/episode.js';
 import { BenchError } from '../core/errors.js';
 import { ROW_FORMATS, type RowFormat } from '../core/row-format.js';
 import { BENCHMARK_VERSION, JUDGE_VERSION } from '../core/versions.js';
-import { type EnvConnection, type ResetOptions, replyText, type ToolReply } from './connection.js';
+import { type EnvConnection, type ResetOptions, replyValue, type ToolReply } from './connection.js';
 import type { RecordedCall } from './events.js';
 import { InProcessEnv } from './in-process.js';
 import { saltHashOf } from './salt.js';
 import type { TaskCatalog } from './task-catalog.js';
+
+/**
+ * The text of a call's reply in a model's conversation: the JSON of the value the agent received
+ * (replyValue), written once as the tool message (src/eval/loop.ts). `tool_chars` counts it, and rescoring
+ * checks every tool message of a recorded conversation against it.
+ */
+export function toolMessageText(reply: unknown): string {
+  return JSON.stringify(reply);
+}
 
 /** The format tag every trajectory line carries; a line with another tag is not replayed. */
 export const TRAJECTORY_FORMAT = 'comtradebench.trajectory.v1';
@@ -119,12 +128,13 @@ export class TrajectoryRecorder implements EnvConnection {
   }
 
   record(name: string, args: unknown, reply: ToolReply): void {
-    this.toolChars += replyText(reply).length;
+    const value = replyValue(reply);
+    this.toolChars += toolMessageText(value).length;
     if (reply.done && this.ended === null) this.ended = { reply, index: this.calls.length };
     this.calls.push({
       name,
       arguments: args,
-      reply: reply.value ?? { error: reply.error },
+      reply: value,
       done: reply.done,
     });
   }
@@ -295,7 +305,7 @@ export async function replayTrajectory(t: Trajectory, catalog: TaskCatalog, salt
   for (let i = 0; i < t.calls.length; i++) {
     const c = t.calls[i]!;
     const reply = await env.callTool(c.name, c.arguments as Record<string, unknown>);
-    const replayed = reply.value ?? { error: reply.error };
+    const replayed = replyValue(reply);
     const d = difference(c.reply, replayed, '');
     if (d !== null) return verdict(scoreNow(), { call: i, tool: c.name, ...d });
     if (c.done !== reply.done)
@@ -337,7 +347,7 @@ function conversationDifference(t: Trajectory): Difference | null {
   for (let i = 0; i < t.calls.length; i++) {
     const c = t.calls[i]!;
     if (c.tool_call_id === undefined) continue;
-    const text = JSON.stringify(c.reply);
+    const text = toolMessageText(c.reply);
     const content = contentById.get(c.tool_call_id);
     if (content !== text)
       return {

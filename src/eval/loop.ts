@@ -17,7 +17,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { BenchError } from '../core/errors.js';
-import { type EnvConnection, replyText } from '../env/connection.js';
+import { type EnvConnection, replyValue } from '../env/connection.js';
+import { toolMessageText } from '../env/trajectory.js';
 import { isContextOverflow } from './provider.js';
 import { NO_TOOL_CALL_NUDGE, resetMessage, SYSTEM_PROMPT } from './prompt.js';
 
@@ -74,7 +75,7 @@ function argumentsOf(call: ChatCompletionMessageFunctionToolCall): { args: unkno
       tool: call.function.name,
       issues: [{ path: [], json_error: (e as Error).message }],
     });
-    return { error: JSON.stringify({ error: error.toJSON() }) };
+    return { error: toolMessageText({ error: error.toJSON() }) };
   }
 }
 
@@ -182,7 +183,7 @@ export async function runModel(
         // The environment checks the arguments (an object, of the tool's schema) as the wire does.
         const reply = await env.callTool(call.function.name, parsed.args as Record<string, unknown>);
         toolCallIds.push(call.id);
-        content = replyText(reply);
+        content = toolMessageText(replyValue(reply));
         over = reply.done;
       }
       toolChars += content.length;

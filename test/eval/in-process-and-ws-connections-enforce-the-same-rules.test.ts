@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectRemote } from '../../src/client/ws-client.js';
-import { type EnvConnection, replyText } from '../../src/env/connection.js';
+import { type EnvConnection, replyValue } from '../../src/env/connection.js';
+import { toolMessageText } from '../../src/env/trajectory.js';
 import { InProcessEnv } from '../../src/env/in-process.js';
 import { buildApp } from '../../src/server/app.js';
 import { catalog, listen, testConfig } from '../server/helpers.js';
@@ -43,7 +44,7 @@ async function transcript(env: EnvConnection): Promise<string[]> {
   const out: string[] = [];
   for (const [name, args] of CALLS) {
     const r = await env.callTool(name, args as Record<string, unknown>);
-    out.push(`${name} done=${r.done} ${replyText(r)}`);
+    out.push(`${name} done=${r.done} ${toolMessageText(replyValue(r))}`);
   }
   await env.close();
   return out;
